@@ -1,0 +1,64 @@
+import CGEOS
+
+/// Reading positions straight from GEOS's coordinate sequences, without copying the geometry.
+extension Geometry {
+    /// A point's x (nil for an empty point or another type).
+    public var x: Double? {
+        guard type == .point, !isEmpty else { return nil }
+        var value = 0.0
+        return GEOSGeomGetX_r(GEOSContext.handle, pointer, &value) == 1 ? value : nil
+    }
+
+    /// A point's y (nil for an empty point or another type).
+    public var y: Double? {
+        guard type == .point, !isEmpty else { return nil }
+        var value = 0.0
+        return GEOSGeomGetY_r(GEOSContext.handle, pointer, &value) == 1 ? value : nil
+    }
+
+    /// The positions of a Point, LineString or LinearRing; for other types use ``parts``,
+    /// ``exteriorRing()`` and ``interiorRings()`` (which borrow, not copy) and ask those.
+    public func coordinates() throws -> [Coordinate] {
+        var flat: [Double] = []
+        let dimension = try appendCoordinates(to: &flat)
+        return stride(from: 0, to: flat.count, by: dimension).map { i in
+            Coordinate(x: flat[i], y: flat[i + 1], z: dimension == 3 ? flat[i + 2] : .nan)
+        }
+    }
+
+    /// Appends the positions of a Point, LineString or LinearRing to `buffer` as flat x, y
+    /// (and z when the geometry has z) in one copy from GEOS, and returns the dimension
+    /// (2 or 3). Writers call it with a buffer they reuse, so no array is made per geometry.
+    @discardableResult
+    public func appendCoordinates(to buffer: inout [Double], includeZ: Bool = true) throws -> Int {
+        let h = GEOSContext.handle
+        switch type {
+        case .point, .lineString, .linearRing: break
+        default:
+            throw GeometryError.wrongGeometryType(operation: "coordinates", expected: "a Point, LineString or LinearRing", actual: type)
+        }
+        let dimension = includeZ && hasZ ? 3 : 2
+        guard !isEmpty, let sequence = GEOSGeom_getCoordSeq_r(h, pointer) else { return dimension }
+        var size: UInt32 = 0
+        GEOSCoordSeq_getSize_r(h, sequence, &size)
+        let start = buffer.count
+        let count = Int(size) * dimension
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        buffer.withUnsafeMutableBufferPointer { all in
+            _ = GEOSCoordSeq_copyToBuffer_r(h, sequence, all.baseAddress! + start, dimension == 3 ? 1 : 0, 0)
+        }
+        return dimension
+    }
+
+    /// The geometry's bounds in its own CRS; `.empty` for an empty geometry.
+    public var envelope: Envelope {
+        guard !isEmpty else { return .empty }
+        let h = GEOSContext.handle
+        var e = Envelope.empty
+        GEOSGeom_getXMin_r(h, pointer, &e.minX)
+        GEOSGeom_getYMin_r(h, pointer, &e.minY)
+        GEOSGeom_getXMax_r(h, pointer, &e.maxX)
+        GEOSGeom_getYMax_r(h, pointer, &e.maxY)
+        return e
+    }
+}

@@ -1,0 +1,113 @@
+import CGEOS
+
+/// Validity after the OGC rules, the reason when invalid, and repair.
+public struct Validity: Sendable, Equatable, CustomStringConvertible {
+    public let isValid: Bool
+    /// GEOS's reason ("Self-intersection", "Ring Self-intersection", …); nil when valid.
+    public let reason: String?
+    /// Where the problem is; nil when valid or when GEOS gives no place.
+    public let location: Coordinate?
+
+    public var description: String {
+        guard !isValid else { return "valid" }
+        return [reason ?? "invalid", location.map { "at \($0)" }].compactMap { $0 }.joined(separator: " ")
+    }
+}
+
+extension Geometry {
+    public enum MakeValidMethod: Sendable {
+        /// Builds valid geometry from all the input's line work (GEOS's default,
+        /// `shapely.make_valid`'s and `ST_MakeValid`'s).
+        case linework
+        /// Rebuilds polygons from their rings' structure; `keepCollapsed` keeps parts that
+        /// collapse to lines or points.
+        case structure(keepCollapsed: Bool)
+    }
+
+    public func isValid() throws -> Bool {
+        let context = GEOSContext.current
+        switch GEOSisValid_r(context.handle, pointer) {
+        case 1: return true
+        case 0: return false
+        default: throw context.failure("isValid")
+        }
+    }
+
+    /// Validity with GEOS's reason and location (`GEOSisValidDetail_r`). GEOS's notice about
+    /// the invalid geometry is captured, not printed or thrown.
+    public func validity() throws -> Validity {
+        let context = GEOSContext.current
+        let h = context.handle
+        var reason: UnsafeMutablePointer<CChar>?
+        var location: OpaquePointer?
+        switch GEOSisValidDetail_r(h, pointer, 0, &reason, &location) {
+        case 1:
+            return Validity(isValid: true, reason: nil, location: nil)
+        case 0:
+            defer {
+                if let reason { GEOSFree_r(h, reason) }
+                if let location { GEOSGeom_destroy_r(h, location) }
+            }
+            var place: Coordinate?
+            if let location, GEOSisEmpty_r(h, location) == 0 {
+                var x = 0.0, y = 0.0
+                if GEOSGeomGetX_r(h, location, &x) == 1, GEOSGeomGetY_r(h, location, &y) == 1 {
+                    place = Coordinate(x: x, y: y)
+                }
+            }
+            return Validity(isValid: false, reason: reason.map { String(cString: $0) }, location: place)
+        default:
+            throw context.failure("validity")
+        }
+    }
+
+    /// A valid geometry covering the same points (`GEOSMakeValid`). It can change type: a
+    /// bow-tie polygon becomes a MultiPolygon of two triangles.
+    public func makeValid(method: MakeValidMethod = .linework) throws -> Geometry {
+        let context = GEOSContext.current
+        let h = context.handle
+        context.reset()
+        guard case let .structure(keepCollapsed) = method else {
+            return try Geometry.result(GEOSMakeValid_r(h, pointer), "makeValid", crs: crs, context: context)
+        }
+        guard let parameters = GEOSMakeValidParams_create_r(h) else { throw context.failure("makeValid") }
+        defer { GEOSMakeValidParams_destroy_r(h, parameters) }
+        GEOSMakeValidParams_setMethod_r(h, parameters, GEOS_MAKE_VALID_STRUCTURE)
+        GEOSMakeValidParams_setKeepCollapsed_r(h, parameters, keepCollapsed ? 1 : 0)
+        return try Geometry.result(GEOSMakeValidWithParams_r(h, pointer, parameters), "makeValid", crs: crs, context: context)
+    }
+
+    /// The polygonal part: a Polygon or MultiPolygon as it is; from anything else, all Polygon
+    /// elements (collections flattened recursively, in order) as one MultiPolygon, empty if
+    /// there are none. Used after `makeValid` so that a repaired parcel stays a polygon.
+    public func polygonalPart() throws -> Geometry {
+        switch type {
+        case .polygon, .multiPolygon: return self
+        case .point, .lineString, .linearRing:
+            return try Geometry(empty: .multiPolygon, crs: crs)
+        case .multiPoint, .multiLineString, .geometryCollection:
+            var polygons: [Geometry] = []
+            func collect(_ g: Geometry) {
+                switch g.type {
+                case .polygon: polygons.append(g)
+                case .multiPolygon, .geometryCollection: g.parts.forEach(collect)
+                default: break
+                }
+            }
+            collect(self)
+            return try Geometry(collection: .multiPolygon, of: polygons, crs: crs)
+        }
+    }
+
+    /// The repair rule of the toolkit's analyses: a valid geometry is returned untouched; an
+    /// invalid one is made valid and reduced to the parts of the input's dimension (a polygon
+    /// stays polygonal, a line lineal), so that analyses never see a surprise type.
+    public func repaired() throws -> Geometry {
+        if try isValid() { return self }
+        let valid = try makeValid()
+        switch type.topologicalDimension {
+        case 2: return try valid.polygonalPart()
+        default: return valid
+        }
+    }
+}
