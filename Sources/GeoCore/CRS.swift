@@ -1,5 +1,4 @@
 import CPROJ
-import Synchronization
 
 /// A coordinate reference system, as PROJ understands it: "EPSG:25832", a URN such as
 /// "urn:ogc:def:crs:EPSG::25832", "OGC:CRS84", WKT, PROJJSON or a PROJ string.
@@ -72,7 +71,7 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
     /// An EPSG code ("EPSG:code").
     public static func epsg(_ code: Int) throws -> CRS { try CRS("EPSG:\(code)") }
 
-    private static let cache = Mutex<[String: CRS]>([:])
+    private static let cache = Locked<[String: CRS]>([:])
 
     private init(copying other: CRS) {
         definition = other.definition
@@ -86,7 +85,7 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
     }
 
     private init(reading definition: String) throws {
-        var trimmed = definition.trimmingCharacters(in: " \t\r\n")
+        var trimmed = CRS.trimmed(definition)
         // A PROJ string names a CRS only with +type=crs; planners rarely write it.
         if trimmed.hasPrefix("+proj"), !trimmed.contains("+type=crs") { trimmed += " +type=crs" }
         guard !trimmed.isEmpty else { throw CRSError.unknown(definition: definition, message: "empty definition") }
@@ -185,11 +184,12 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
     public var description: String { identifier }
 }
 
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        let blank = Set(set)
-        guard let first = firstIndex(where: { !blank.contains($0) }) else { return "" }
-        let last = lastIndex(where: { !blank.contains($0) })!
-        return String(self[first...last])
+extension CRS {
+    /// The text without leading and trailing white space.
+    fileprivate static func trimmed(_ text: String) -> String {
+        let blank: Set<Character> = [" ", "\t", "\r", "\n"]
+        guard let first = text.firstIndex(where: { !blank.contains($0) }) else { return "" }
+        let last = text.lastIndex(where: { !blank.contains($0) })!
+        return String(text[first...last])
     }
 }

@@ -62,3 +62,66 @@ extension Geometry {
         return e
     }
 }
+
+extension Geometry {
+    /// Appends all positions to `coordinates` (flat x, y and z when `includeZ` and the geometry
+    /// has z) and the structure to `counts`, in the layout ``init(type:flatCoordinates:hasZ:counts:crs:)``
+    /// takes, in one walk over GEOS with no Swift object per part. Returns the dimension (2 or 3).
+    /// Writers use it to send a whole feature through PROJ in one call.
+    /// GeometryCollections are not flat: walk their ``parts`` instead.
+    @discardableResult
+    public func flatten(coordinates: inout [Double], counts: inout [Int], includeZ: Bool = true) throws -> Int {
+        guard type != .geometryCollection else {
+            throw GeometryError.wrongGeometryType(operation: "flatten", expected: "a non-collection or Multi* geometry", actual: type)
+        }
+        let h = GEOSContext.handle
+        let dimension = includeZ && hasZ ? 3 : 2
+        func copy(_ g: OpaquePointer) -> Int {
+            guard let sequence = GEOSGeom_getCoordSeq_r(h, g) else { return 0 }
+            var size: UInt32 = 0
+            GEOSCoordSeq_getSize_r(h, sequence, &size)
+            let n = Int(size)
+            guard n > 0 else { return 0 }
+            let start = coordinates.count
+            coordinates.append(contentsOf: repeatElement(0, count: n * dimension))
+            coordinates.withUnsafeMutableBufferPointer { all in
+                _ = GEOSCoordSeq_copyToBuffer_r(h, sequence, all.baseAddress! + start, dimension == 3 ? 1 : 0, 0)
+            }
+            return n
+        }
+        func polygon(_ g: OpaquePointer) {
+            guard GEOSisEmpty_r(h, g) == 0 else { counts.append(0); return }
+            let holes = Int(GEOSGetNumInteriorRings_r(h, g))
+            counts.append(1 + holes)
+            counts.append(copy(GEOSGetExteriorRing_r(h, g)!))
+            for i in 0..<holes { counts.append(copy(GEOSGetInteriorRingN_r(h, g, Int32(i))!)) }
+        }
+        switch type {
+        case .point:
+            counts.append(isEmpty ? 0 : copy(pointer))
+        case .lineString, .linearRing:
+            counts.append(copy(pointer))
+        case .polygon:
+            polygon(pointer)
+        case .multiPoint, .multiLineString, .multiPolygon:
+            let n = Int(GEOSGetNumGeometries_r(h, pointer))
+            var nonEmpty = n
+            if type == .multiPoint {
+                // A MultiPoint's elements carry no count of their own; empty points have no place.
+                nonEmpty = (0..<n).filter { GEOSisEmpty_r(h, GEOSGetGeometryN_r(h, pointer, Int32($0))!) == 0 }.count
+            }
+            counts.append(nonEmpty)
+            for i in 0..<n {
+                let part = GEOSGetGeometryN_r(h, pointer, Int32(i))!
+                switch type {
+                case .multiPoint: _ = GEOSisEmpty_r(h, part) == 0 ? copy(part) : 0
+                case .multiLineString: counts.append(copy(part))
+                default: polygon(part)
+                }
+            }
+        case .geometryCollection:
+            break
+        }
+        return dimension
+    }
+}

@@ -14,7 +14,7 @@ extension Array where Element: Sendable {
         guard cores > 1, n >= 2 * minimumChunk else { return try map(transform) }
         let chunks = Swift.min(n / minimumChunk, cores * 8)
         var results = [T?](repeating: nil, count: n)
-        let failure = Mutex<(any Error)?>(nil)
+        let failure = Locked<(any Error)?>(nil)
         let failed = Atomic<Bool>(false)
         try withoutActuallyEscaping(transform) { transform in
             try results.withUnsafeMutableBufferPointer { out in

@@ -1,6 +1,5 @@
 import CGEOS
 import CPROJ
-import Synchronization
 
 /// Transforms coordinates from one CRS to another, always in east/north (longitude/latitude)
 /// order on both sides (`proj_normalize_for_visualization`), whatever axis order the
@@ -14,13 +13,17 @@ import Synchronization
 public final class Transformer: Sendable {
     public let source: CRS
     public let target: CRS
-    private let pool: Mutex<[PROJObject]>
+    private let pool: Locked<[PROJObject]>
+    /// The first operation, which further ones are cloned from (no database look-up again);
+    /// locked, since PROJ promises nothing about two threads cloning one object.
+    private let template: Locked<PROJObject>
 
     public init(from source: CRS, to target: CRS) throws {
         self.source = source
         self.target = target
         let first = try Transformer.makeOperation(source, target)
-        pool = Mutex([first])
+        template = Locked(try PROJObject { proj_clone($0, first.pj) })
+        pool = Locked([first])
     }
 
     public convenience init(from source: String, to target: String) throws {
@@ -39,9 +42,17 @@ public final class Transformer: Sendable {
         }
     }
 
+    private func cloneOperation() throws -> PROJObject {
+        do {
+            return try template.withLock { template in try PROJObject { proj_clone($0, template.pj) } }
+        } catch let error as PROJFailure {
+            throw CRSError.noTransformation(from: source.identifier, to: target.identifier, message: error.message)
+        }
+    }
+
     /// Runs `body` with a PROJ operation that no other thread uses meanwhile.
     private func withOperation<R>(_ body: (PROJObject) throws -> R) throws -> R {
-        let operation = try pool.withLock { $0.popLast() } ?? Transformer.makeOperation(source, target)
+        let operation = try pool.withLock { $0.popLast() } ?? cloneOperation()
         defer { pool.withLock { $0.append(operation) } }
         return try body(operation)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoCore
+import GeoIO
 
 /// The exit codes every subcommand uses (sysexits.h), listed in `nordwaerts --help`.
 enum ExitStatus: Int32 {
@@ -46,6 +47,14 @@ extension ParsableCommand {
             switch error {
             case .unknown, .noTransformation: throw ExitCode(ExitStatus.usage.rawValue)
             case .untransformable, .wrongSource: throw ExitCode(ExitStatus.dataError.rawValue)
+            }
+        } catch let error as IOError {
+            printError("nordwaerts: error: \(error)")
+            switch error {
+            case .cannotOpen: throw ExitCode(ExitStatus.noInput.rawValue)
+            case .cannotCreate: throw ExitCode(ExitStatus.cannotCreate.rawValue)
+            case .malformed, .badFeature: throw ExitCode(ExitStatus.dataError.rawValue)
+            case .unusable: throw ExitCode(ExitStatus.usage.rawValue)
             }
         } catch let error as GeometryError {
             printError("nordwaerts: error: \(error)")

@@ -1,5 +1,10 @@
 import Foundation
 
+/// Bytes handed from a reader thread to the caller (ordered by a semaphore).
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
 /// Runs the independent tools that tests compare against (cs2cs, ogrinfo, python3) and the
 /// built `nordwaerts` binary.
 public enum ExternalTools {
@@ -33,12 +38,17 @@ public enum ExternalTools {
             try? inp.fileHandleForWriting.close()
         }
         writer.start()
-        nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let errBox = DataBox()
+        let done = DispatchSemaphore(value: 0)
+        let errReader = Thread {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
         errReader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
+        done.wait()
+        let errData = errBox.data
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))

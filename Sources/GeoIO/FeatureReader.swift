@@ -1,0 +1,58 @@
+import GeoCore
+
+/// What a reader hands on for each input record: a feature, or the reason it cannot be one.
+public enum ReadResult: Sendable {
+    case feature(Feature)
+    /// A record that cannot be used. `raw` is its text as it stood in the file, so that a
+    /// rejects report loses nothing.
+    case rejected(FeatureProblem, raw: String?)
+}
+
+/// A source of features read one at a time, so that files of any size stream through in
+/// bounded memory.
+public protocol FeatureReader: AnyObject {
+    /// The file (or "-" for standard input).
+    var path: String { get }
+    /// The CRS of the geometries: from the file, the caller's override, or the format's default.
+    var crs: CRS { get }
+    /// Things worth telling the user that do not stop reading (duplicate ids, …).
+    var warnings: [String] { get }
+    /// The next feature or rejection; nil at the end.
+    func next() throws -> ReadResult?
+}
+
+/// How readers treat what they read.
+public struct ReadOptions: Sendable {
+    /// The CRS to use whatever the file says (for files that lie or say nothing).
+    public var crs: CRS?
+    /// Whether to keep z coordinates (true) or drop them.
+    public var keepZ: Bool
+    /// For CSV: the columns holding x (easting, longitude) and y (northing, latitude); nil
+    /// looks for the usual names (x/y, lon/lat, RW/HW, easting/northing, …).
+    public var xColumn: String?
+    public var yColumn: String?
+
+    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil) {
+        self.crs = crs
+        self.keepZ = keepZ
+        self.xColumn = xColumn
+        self.yColumn = yColumn
+    }
+}
+
+/// The input formats and how a file's name picks one.
+public enum InputFormat: String, Sendable, CaseIterable {
+    case geojson, csv
+
+    public static func forPath(_ path: String) -> InputFormat {
+        path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".tsv") ? .csv : .geojson
+    }
+}
+
+/// Opens the reader for a file, by its extension unless `format` is given.
+public func openFeatureReader(path: String, format: InputFormat? = nil, options: ReadOptions = ReadOptions()) throws -> any FeatureReader {
+    switch format ?? InputFormat.forPath(path) {
+    case .geojson: return try GeoJSONReader(path: path, options: options)
+    case .csv: return try CSVPointReader(path: path, options: options)
+    }
+}

@@ -1,2 +1,0 @@
-// The data I/O layer: features, GeoJSON and CSV readers, the RFC 7946 writer.
-import GeoCore

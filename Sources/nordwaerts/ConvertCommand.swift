@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import GeoCore
+import GeoIO
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert GeoJSON, GeoJSONSeq or CSV points to GeoJSON or GeoJSONSeq, reprojecting on the way.",
+        discussion: """
+        The output is RFC 7946 unless --to names another CRS: WGS 84 longitude/latitude,
+        exterior rings counter-clockwise and holes clockwise, no 'crs' member, 7 decimals.
+        With --to EPSG:25832 (say) the coordinates stay metric and the legacy 'crs' member
+        names the CRS, as QGIS and GDAL read it.
+
+        The output format follows the extension: .geojson (FeatureCollection), .geojsonl or
+        .geojsonseq (newline-delimited), .geojsons (RFC 8142, with RS); or --format.
+        The file appears only when complete (written to a temporary file, then renamed).
+
+        Features that cannot be used go to the rejects report (default OUT.rejects.jsonl)
+        with their reasons and original text, so that features in = written + rejected.
+        Invalid geometries follow --on-invalid:
+          keep    pass them through unchanged, with a warning and a count (default)
+          fail    stop with exit code 65 at the first one
+          skip    leave them out, into the rejects report
+          repair  GEOS MakeValid, keeping the parts of the input's dimension
+
+        Examples:
+          nordwaerts convert parcels_25832.geojson parcels.geojson
+          nordwaerts convert addresses.csv addresses.geojsonl --from EPSG:25832 --x RW --y HW
+          nordwaerts convert in.geojson out.geojson --to EPSG:25832 --on-invalid repair
+        """
+    )
+
+    @Argument(help: "The input file ('-' for standard input).")
+    var input: String
+
+    @Argument(help: "The output file ('-' for standard output).")
+    var output: String
+
+    @OptionGroup var inputOptions: InputOptions
+
+    @Option(help: "The CRS to write (default: WGS 84 lon/lat, RFC 7946).")
+    var to: String?
+
+    @Option(help: "Decimals of coordinates (default 7; trailing zeros dropped).")
+    var precision: Int = 7
+
+    @Option(name: .customLong("on-invalid"), help: "keep, fail, skip or repair (see above).")
+    var onInvalid: String = InvalidGeometryPolicy.keep.rawValue
+
+    @Option(help: "geojson or geojsonseq (default: by the output's extension).")
+    var format: String?
+
+    @Flag(help: "Write a bbox on every feature and on the collection.")
+    var bbox = false
+
+    @Option(help: "Where to write rejected features (default: OUTPUT.rejects.jsonl).")
+    var rejects: String?
+
+    func validate() throws {
+        guard InvalidGeometryPolicy(rawValue: onInvalid) != nil else {
+            throw ValidationError("--on-invalid must be keep, fail, skip or repair, not '\(onInvalid)'")
+        }
+        guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
+        if let format, !["geojson", "geojsonseq"].contains(format) {
+            throw ValidationError("--format must be geojson or geojsonseq, not '\(format)'")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let policy = InvalidGeometryPolicy(rawValue: onInvalid)!
+            let target = try to.map { try CRS($0) } ?? .wgs84
+            let reader = try inputOptions.openReader(input)
+            var options = GeoJSONWriteOptions(crs: target, precision: precision, bbox: bbox, keepZ: !inputOptions.dropZ)
+            let (layout, separator) = GeoJSONWriteOptions.layout(forPath: output)
+            switch format {
+            case "geojson": options.layout = .featureCollection
+            case "geojsonseq": options.layout = .sequence; options.recordSeparator = separator
+            default: options.layout = layout; options.recordSeparator = separator
+            }
+            let writer = try GeoJSONWriter(path: output, options: options, sourceCRS: reader.crs)
+            let rejectsPath = rejects ?? (output == "-" ? "rejects.jsonl" : output + ".rejects.jsonl")
+            let report = policy == .fail ? nil : RejectsReport(path: rejectsPath)
+            let summary: ConversionSummary
+            do {
+                summary = try FeatureConversion(policy: policy).run(reader: reader, writer: writer, rejects: report)
+                try writer.finish()
+                try report?.finish()
+            } catch {
+                writer.abandon()
+                report?.abandon()
+                throw error
+            }
+            describe(summary, reader: reader, target: target, rejectsPath: rejectsPath, policy: policy)
+        }
+    }
+
+    private func describe(_ s: ConversionSummary, reader: any FeatureReader, target: CRS, rejectsPath: String, policy: InvalidGeometryPolicy) {
+        var text = "nordwaerts: \(s.read) features read from \(reader.path) (\(reader.crs.identifier)), \(s.written) written to \(output) (\(target == .wgs84 ? "RFC 7946" : target.identifier))"
+        if s.rejected > 0 { text += ", \(s.rejected) rejected → \(rejectsPath)" }
+        printError(text)
+        if s.invalidKept > 0 { printError("warning: \(s.invalidKept) invalid geometries kept unchanged (--on-invalid keep); e.g.") }
+        if s.repaired > 0 { printError("nordwaerts: \(s.repaired) invalid geometries repaired") }
+        if s.invalidKept > 0 || s.skippedInvalid > 0 {
+            for example in s.invalidExamples { printError("  \(example)") }
+        }
+        for warning in s.warnings { printError("warning: \(warning)") }
+        if let warning = LayerInspection.areaOfUseWarning(s.sourceBounds, crs: reader.crs, path: reader.path) {
+            printError("warning: \(warning)")
+        }
+    }
+}
