@@ -130,9 +130,17 @@ public final class CSVPointReader: FeatureReader {
     static func type(of cell: String) -> FieldType {
         if cell.isEmpty { return .null }
         if isInteger(cell) { return .integer }
+        if hasLeadingZero(cell) { return .string }
         if cell == "true" || cell == "false" { return .boolean }
         if Double(cell) != nil, cell.first != ".", cell.last != "." { return .double }
         return .string
+    }
+
+    /// "041" or "-007": a code, not a number ("0.5" is a number).
+    static func hasLeadingZero(_ cell: String) -> Bool {
+        let digits = cell.utf8.drop { $0 == UInt8(ascii: "-") }
+        guard digits.count > 1, digits.first == UInt8(ascii: "0") else { return false }
+        return digits.dropFirst().first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
     }
 
     static func isInteger(_ cell: String) -> Bool {
