@@ -241,7 +241,11 @@ public final class GeoJSONReader: FeatureReader {
     private func readFeature() throws -> ReadResult {
         let featureIndex = index
         index += 1
-        let start = position
+        // Start at the feature's first byte, past white space, so that its line is right.
+        let start = try parse { cursor -> Int in
+            _ = try cursor.peek()
+            return cursor.position
+        }
         let result: Result<Feature, FeatureIssue> = try parse { cursor in
             let begin = cursor.position
             do {
