@@ -1,5 +1,4 @@
 import CGEOS
-import Foundation
 
 /// WKT, WKB and hex WKB in and out.
 extension Geometry {

@@ -3,48 +3,51 @@ import CGEOS
 /// A geometry with GEOS's indexes built for fast repeated predicates against it: test a
 /// district, a catchment or a corridor against thousands of parcels.
 ///
-/// Thread safety: GEOS builds a prepared geometry's indexes lazily, on the first predicate
-/// that needs them, and two threads making that first call race (GEOS issue 825). This type
-/// therefore builds every index at creation ("warming": one intersects test with a segment
-/// across the envelope, which builds the point locator and the segment index, and one
-/// distance query, which builds the facet index). After `init` returns, no predicate writes
-/// to the prepared geometry, and any number of threads may share it.
+/// Thread safety: a GEOS 3.11 prepared geometry must not be used by two threads at once. It
+/// builds its indexes lazily on first use (GEOS issue 825), and, worse, its segment
+/// intersector keeps the chains of the geometry under test in the prepared object on every
+/// call to intersects, contains, covers and the like (fixed upstream only after 3.11, GEOS
+/// pull request 826), so "warming" it first is not enough. This type therefore keeps a pool of
+/// GEOS prepared geometries over the same base geometry: each call takes one that no other
+/// thread is using (preparing a new one when all are busy) and gives it back. One
+/// `PreparedGeometry` can be shared by any number of threads; each thread pays for building
+/// the indexes once.
 public final class PreparedGeometry: @unchecked Sendable {
-    /// The geometry it was made from (kept alive: GEOS's prepared geometry points into it).
+    /// The geometry it was made from (kept alive: GEOS's prepared geometries point into it).
     public let geometry: Geometry
-    private let prepared: OpaquePointer
+    /// Prepared geometries not in use right now.
+    private let idle: Locked<[OpaquePointer]>
+    /// Every prepared geometry made, for `deinit`.
+    private let all: Locked<[OpaquePointer]>
 
     public init(_ geometry: Geometry) throws {
         self.geometry = geometry
-        let context = GEOSContext.current
-        let h = context.handle
-        context.reset()
-        guard let prepared = GEOSPrepare_r(h, geometry.pointer) else { throw context.failure("prepare") }
-        self.prepared = prepared
-        warm(context)
+        let first = try PreparedGeometry.prepare(geometry)
+        idle = Locked([first])
+        all = Locked([first])
     }
 
     deinit {
-        GEOSPreparedGeom_destroy_r(GEOSContext.handle, prepared)
+        let h = GEOSContext.handle
+        all.withLock { $0.forEach { GEOSPreparedGeom_destroy_r(h, $0) } }
     }
 
-    private func warm(_ context: GEOSContext) {
-        let h = context.handle
-        let e = geometry.envelope
-        guard !e.isEmpty else { return }
-        let pad = Swift.max(e.width, e.height, 1)
-        var diagonal = [e.minX - pad, e.minY - pad, e.maxX + pad, e.maxY + pad]
-        guard let sequence = GEOSCoordSeq_copyFromBuffer_r(h, &diagonal, 2, 0, 0) else { return }
-        guard let line = GEOSGeom_createLineString_r(h, sequence) else {
-            GEOSCoordSeq_destroy_r(h, sequence)
-            return
-        }
-        defer { GEOSGeom_destroy_r(h, line) }
-        _ = GEOSPreparedIntersects_r(h, prepared, line)
-        _ = GEOSPreparedContainsProperly_r(h, prepared, line)
-        var distance = 0.0
-        _ = GEOSPreparedDistance_r(h, prepared, line, &distance)
+    private static func prepare(_ geometry: Geometry) throws -> OpaquePointer {
+        let context = GEOSContext.current
         context.reset()
+        guard let prepared = GEOSPrepare_r(context.handle, geometry.pointer) else { throw context.failure("prepare") }
+        return prepared
+    }
+
+    /// Runs `body` with a GEOS prepared geometry no other thread uses meanwhile.
+    private func withPrepared<R>(_ body: (OpaquePointer) throws -> R) throws -> R {
+        let prepared = try idle.withLock { $0.popLast() } ?? {
+            let made = try PreparedGeometry.prepare(geometry)
+            all.withLock { $0.append(made) }
+            return made
+        }()
+        defer { idle.withLock { $0.append(prepared) } }
+        return try body(prepared)
     }
 
     private typealias PreparedPredicate = (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> CChar
@@ -52,7 +55,8 @@ public final class PreparedGeometry: @unchecked Sendable {
     private func test(_ name: String, _ other: Geometry, _ predicate: PreparedPredicate) throws -> Bool {
         _ = try geometry.commonCRS(with: other, name)
         let context = GEOSContext.current
-        switch predicate(context.handle, prepared, other.pointer) {
+        let result = try withPrepared { predicate(context.handle, $0, other.pointer) }
+        switch result {
         case 1: return true
         case 0: return false
         default: throw context.failure(name)
@@ -77,7 +81,8 @@ public final class PreparedGeometry: @unchecked Sendable {
         _ = try geometry.commonCRS(with: other, "distance")
         let context = GEOSContext.current
         var value = 0.0
-        guard GEOSPreparedDistance_r(context.handle, prepared, other.pointer, &value) == 1 else { throw context.failure("distance") }
+        let status = try withPrepared { GEOSPreparedDistance_r(context.handle, $0, other.pointer, &value) }
+        guard status == 1 else { throw context.failure("distance") }
         return value
     }
 
@@ -86,7 +91,7 @@ public final class PreparedGeometry: @unchecked Sendable {
         try geometry.requireMetric("isWithinDistance")
         _ = try geometry.commonCRS(with: other, "isWithinDistance")
         let context = GEOSContext.current
-        switch GEOSPreparedDistanceWithin_r(context.handle, prepared, other.pointer, distance) {
+        switch try withPrepared({ GEOSPreparedDistanceWithin_r(context.handle, $0, other.pointer, distance) }) {
         case 1: return true
         case 0: return false
         default: throw context.failure("isWithinDistance")
@@ -97,7 +102,7 @@ public final class PreparedGeometry: @unchecked Sendable {
     public func nearestPoints(with other: Geometry) throws -> (Coordinate, Coordinate) {
         _ = try geometry.commonCRS(with: other, "nearestPoints")
         let context = GEOSContext.current
-        guard let sequence = GEOSPreparedNearestPoints_r(context.handle, prepared, other.pointer) else {
+        guard let sequence = try withPrepared({ GEOSPreparedNearestPoints_r(context.handle, $0, other.pointer) }) else {
             throw context.failure("nearestPoints")
         }
         return Geometry.pair(from: sequence, context.handle)

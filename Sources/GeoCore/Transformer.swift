@@ -30,6 +30,22 @@ public final class Transformer: Sendable {
         try self.init(from: CRS(source), to: CRS(target))
     }
 
+    /// The transformer between two CRSs, made once per process and then shared. Setting one
+    /// up searches PROJ's database for the best operation, which costs milliseconds; prefer
+    /// this wherever the same pair comes up again (readers, writers, checks).
+    public static func shared(from source: CRS, to target: CRS) throws -> Transformer {
+        let key = "\(source.hashValue)|\(source.identifier)|\(target.hashValue)|\(target.identifier)"
+        if let known = cache.withLock({ $0[key] }) { return known }
+        let made = try Transformer(from: source, to: target)
+        return cache.withLock { cache in
+            if let raced = cache[key] { return raced }
+            cache[key] = made
+            return made
+        }
+    }
+
+    private static let cache = Locked<[String: Transformer]>([:])
+
     private static func makeOperation(_ source: CRS, _ target: CRS) throws -> PROJObject {
         do {
             return try PROJObject { ctx in

@@ -1,4 +1,3 @@
-import Foundation
 import GeoCore
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +53,7 @@ public final class CSVPointReader: FeatureReader {
         delimiter = counts.max { $0.1 < $1.1 }!.0
         var parsed = CSVPointReader.split(text, delimiter: delimiter)
         guard !parsed.isEmpty else { throw IOError.unusable(path: path, message: "the file is empty") }
-        let header = parsed.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let header = parsed.removeFirst().fields.map { CSVPointReader.trimmed($0) }
         func find(_ wanted: String?, _ names: [String], _ axis: String) throws -> Int {
             if let wanted {
                 guard let i = header.firstIndex(of: wanted) ?? header.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) else {
@@ -121,10 +120,16 @@ public final class CSVPointReader: FeatureReader {
     }
 
     private func coordinate(_ cell: String) -> Double? {
-        let text = cell.trimmingCharacters(in: .whitespaces)
+        let text = CSVPointReader.trimmed(cell)
         if let v = Double(text), v.isFinite { return v }
-        if delimiter != UInt8(ascii: ","), let v = Double(text.replacingOccurrences(of: ",", with: ".")), v.isFinite { return v }
+        if delimiter != UInt8(ascii: ","), let v = Double(String(text.map { $0 == "," ? "." : $0 })), v.isFinite { return v }
         return nil
+    }
+
+    static func trimmed(_ text: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let first = text.firstIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...text.lastIndex(where: { !blank($0) })!])
     }
 
     static func type(of cell: String) -> FieldType {

@@ -96,10 +96,12 @@ public struct FeatureConversion: Sendable {
             }
         }
         do {
-            while let item = try reader.next() {
-                read += 1
-                batch.append(item)
-                if batch.count >= batchSize {
+            while true {
+                let items = try reader.nextBatch(maxCount: batchSize)
+                if items.isEmpty { break }
+                read += items.count
+                batch.append(contentsOf: items)
+                if batch.count >= batchSize / 2 {
                     handOn()
                     if pipeline.failed.withLock({ $0 }) { break }
                 }

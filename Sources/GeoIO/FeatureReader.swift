@@ -19,6 +19,17 @@ public protocol FeatureReader: AnyObject {
     var warnings: [String] { get }
     /// The next feature or rejection; nil at the end.
     func next() throws -> ReadResult?
+    /// Up to `maxCount` features or rejections, in file order; empty at the end. Readers that
+    /// can parse on several cores do so here.
+    func nextBatch(maxCount: Int) throws -> [ReadResult]
+}
+
+extension FeatureReader {
+    public func nextBatch(maxCount: Int) throws -> [ReadResult] {
+        var batch: [ReadResult] = []
+        while batch.count < maxCount, let item = try next() { batch.append(item) }
+        return batch
+    }
 }
 
 /// How readers treat what they read.

@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 
 /// A streaming GeoJSON reader: a FeatureCollection, a single Feature, a bare geometry, or a
@@ -28,8 +29,9 @@ public final class GeoJSONReader: FeatureReader {
     private var index = 0
     private var seenIDs = Set<FeatureID>()
     private var duplicateIDs = 0
-    private var scratch = CoordinateScratch()
     private var crsMemberName: String?
+    /// Features parsed ahead for `next()`, in reverse order.
+    private var buffered: [ReadResult] = []
 
     private enum State { case start, inCollection, afterCollection, sequence, done }
 
@@ -192,310 +194,150 @@ public final class GeoJSONReader: FeatureReader {
     // MARK: Features
 
     public func next() throws -> ReadResult? {
+        if buffered.isEmpty { buffered = try nextBatch(maxCount: 1024).reversed() }
+        return buffered.popLast()
+    }
+
+    /// Up to `maxCount` features (fewer at the end of a read window; empty at the end of the
+    /// file). The reader finds each feature's bytes with a cheap scan, then parses the features
+    /// on all cores, then settles ids, line numbers and rejections in file order.
+    public func nextBatch(maxCount: Int) throws -> [ReadResult] {
+        if !buffered.isEmpty {
+            let out = Array(buffered.reversed().prefix(maxCount))
+            buffered.removeLast(out.count)
+            return out
+        }
         while true {
             switch state {
             case .start, .done:
-                return nil
+                return []
             case .afterCollection:
-                try parse { cursor in
-                    while try cursor.commaOr(0x7D) {
-                        let key = try cursor.rawString()
-                        try cursor.expect(0x3A, "':'")
-                        if cursor.rawEquals(key, "crs") {
-                            let late = try self.crsName(&cursor)
-                            if self.options.crs == nil, let late, (try? CRS(late)) != self.crs {
-                                throw cursor.syntax("a 'crs' member after the features names \(late), but the features were read as \(self.crs.identifier)")
-                            }
-                        } else {
-                            try cursor.skipValue()
-                        }
-                    }
-                    guard try cursor.isAtEnd() else { throw cursor.syntax("more content after the FeatureCollection") }
-                }
+                try readTrailer()
                 state = .done
                 finish()
-                return nil
-            case .inCollection:
-                let more: Bool = try parse { cursor in
-                    if index > 0 { return try cursor.commaOr(0x5D) }
-                    if try cursor.peek() == 0x5D { cursor.position += 1; return false }
-                    return true
-                }
-                guard more else { state = .afterCollection; continue }
-                return try readFeature()
-            case .sequence:
-                let atEnd = try parse { try $0.isAtEnd() }
-                if atEnd { state = .done; finish(); return nil }
-                return try readFeature()
+                return []
+            case .inCollection, .sequence:
+                let ranges = try scanFeatures(maxCount)
+                if ranges.isEmpty { continue }
+                return try parseFeatures(ranges)
             }
         }
+    }
+
+    /// The members after the features array, and the end of the file.
+    private func readTrailer() throws {
+        try parse { cursor in
+            while try cursor.commaOr(0x7D) {
+                let key = try cursor.rawString()
+                try cursor.expect(0x3A, "':'")
+                if cursor.rawEquals(key, "crs") {
+                    let late = try self.crsName(&cursor)
+                    if self.options.crs == nil, let late, (try? CRS(late)) != self.crs {
+                        throw cursor.syntax("a 'crs' member after the features names \(late), but the features were read as \(self.crs.identifier)")
+                    }
+                } else {
+                    try cursor.skipValue()
+                }
+            }
+            guard try cursor.isAtEnd() else { throw cursor.syntax("more content after the FeatureCollection") }
+        }
+    }
+
+    /// Window ranges of up to `maxCount` whole features, found by skipping over them (which
+    /// also checks their JSON syntax). Stops at the end of the window unless nothing was found.
+    private func scanFeatures(_ maxCount: Int) throws -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        while ranges.count < maxCount {
+            var cursor = JSONCursor(base: source.base, position: position, end: source.count, atEOF: source.atEOF)
+            do {
+                if state == .inCollection {
+                    let more: Bool
+                    if index + ranges.count > 0 {
+                        more = try cursor.commaOr(0x5D)
+                    } else if try cursor.peek() == 0x5D {
+                        cursor.position += 1
+                        more = false
+                    } else {
+                        more = true
+                    }
+                    if !more {
+                        position = cursor.position
+                        state = .afterCollection
+                        break
+                    }
+                } else if try cursor.isAtEnd() {
+                    position = cursor.position
+                    state = .done
+                    finish()
+                    break
+                }
+                _ = try cursor.peek()
+                let start = cursor.position
+                try cursor.skipValue()
+                ranges.append(start..<cursor.position)
+                position = cursor.position
+            } catch is NeedMore {
+                guard ranges.isEmpty else { break }
+                guard let shift = try source.refill(keepingFrom: position) else {
+                    throw malformed(at: source.count, "unexpected end of file (truncated?)")
+                }
+                position -= shift
+            } catch let error as JSONSyntaxError {
+                throw malformed(at: error.position, error.message)
+            }
+        }
+        return ranges
+    }
+
+    /// Parses the features at `ranges` (complete in the window), in parallel when there are many.
+    private func parseFeatures(_ ranges: [Range<Int>]) throws -> [ReadResult] {
+        let prototype = FeatureParser(crs: crs, crsIsDefault: crsOrigin == "RFC 7946 default", keepZ: options.keepZ)
+        let base = UnsafePointer(source.base)
+        var parsed = [Result<Feature, Error>](repeating: .failure(FeatureIssue("")), count: ranges.count)
+        let chunks = ranges.count >= 128 ? Swift.min(ProcessCores.count * 2, ranges.count / 64) : 1
+        parsed.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let base = base
+            let work: @Sendable (Int) -> Void = { chunk in
+                var parser = prototype
+                let first = ranges.count * chunk / chunks, last = ranges.count * (chunk + 1) / chunks
+                for i in first..<last {
+                    var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
+                    out[i] = Result { try parser.featureObject(&cursor) }
+                }
+            }
+            if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+        }
+        var results: [ReadResult] = []
+        results.reserveCapacity(ranges.count)
+        for (range, outcome) in zip(ranges, parsed) {
+            let featureIndex = index
+            index += 1
+            let absolute = source.origin + range.lowerBound
+            switch outcome {
+            case var .success(feature):
+                feature.origin = FeatureOrigin(index: featureIndex, offset: absolute)
+                if let id = feature.id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
+                results.append(.feature(feature))
+            case let .failure(issue as FeatureIssue):
+                let raw = String(decoding: UnsafeBufferPointer(start: source.base + range.lowerBound, count: range.count), as: UTF8.self)
+                var cursor = JSONCursor(base: source.base, position: range.lowerBound, end: range.upperBound, atEOF: true)
+                let id = (try? prototype.idOnly(&cursor)) ?? nil
+                results.append(.rejected(FeatureProblem(path: path, index: featureIndex, id: id,
+                                                        location: source.location(ofAbsolute: absolute), reason: issue.reason),
+                                         raw: raw))
+            case let .failure(error as JSONSyntaxError):
+                throw malformed(at: error.position, error.message)
+            case let .failure(error):
+                throw error
+            }
+        }
+        return results
     }
 
     private func finish() {
         if duplicateIDs > 0 {
             warnings.append("\(path): \(duplicateIDs) feature\(duplicateIDs == 1 ? "" : "s") repeat an id used before")
-        }
-    }
-
-    /// Reads one Feature (or bare geometry) object at `position`.
-    private func readFeature() throws -> ReadResult {
-        let featureIndex = index
-        index += 1
-        // Start at the feature's first byte, past white space, so that its line is right.
-        let start = try parse { cursor -> Int in
-            _ = try cursor.peek()
-            return cursor.position
-        }
-        let result: Result<Feature, FeatureIssue> = try parse { cursor in
-            let begin = cursor.position
-            do {
-                return .success(try self.featureObject(&cursor))
-            } catch let issue as FeatureIssue {
-                cursor.position = begin
-                try cursor.skipValue()
-                return .failure(issue)
-            }
-        }
-        let absolute = source.origin + start
-        switch result {
-        case var .success(feature):
-            feature.origin = FeatureOrigin(index: featureIndex, offset: absolute)
-            if let id = feature.id {
-                if !seenIDs.insert(id).inserted { duplicateIDs += 1 }
-            }
-            return .feature(feature)
-        case let .failure(issue):
-            let end = position
-            let raw = String(decoding: UnsafeBufferPointer(start: source.base + start, count: end - start), as: UTF8.self)
-            position = start
-            let id = try? parse { try self.idOnly(&$0) }
-            position = end
-            return .rejected(FeatureProblem(path: path, index: featureIndex, id: id ?? nil,
-                                            location: source.location(ofAbsolute: absolute), reason: issue.reason),
-                             raw: raw)
-        }
-    }
-
-    /// Just the id of a feature (its `id`, or its `properties.id`), for naming a rejected one.
-    private func idOnly(_ cursor: inout JSONCursor) throws -> String? {
-        try cursor.expect(0x7B, "'{'")
-        var found: String?
-        if try cursor.peek() == 0x7D { return nil }
-        repeat {
-            let key = try cursor.rawString()
-            try cursor.expect(0x3A, "':'")
-            if cursor.rawEquals(key, "id") {
-                found = try cursor.value().description
-            } else if cursor.rawEquals(key, "properties"), try cursor.peek() == 0x7B {
-                let properties = try cursor.object()
-                if found == nil, let id = properties["id"], !id.isNull { found = id.description }
-            } else {
-                try cursor.skipValue()
-            }
-        } while try cursor.commaOr(0x7D)
-        return found
-    }
-
-    /// A Feature object, or a geometry object standing for a feature without properties.
-    private func featureObject(_ cursor: inout JSONCursor) throws -> Feature {
-        try cursor.expect(0x7B, "'{'")
-        var type: String?
-        var id: FeatureID?
-        var geometry: Geometry?
-        var properties = Properties()
-        var geometryParts = GeometryParts()
-        if try cursor.peek() != 0x7D {
-            repeat {
-                let key = try cursor.rawString()
-                try cursor.expect(0x3A, "':'")
-                if cursor.rawEquals(key, "type") {
-                    guard try cursor.peek() == 0x22 else { throw FeatureIssue("'type' must be a string") }
-                    type = try cursor.string()
-                } else if cursor.rawEquals(key, "geometry") {
-                    if try cursor.peek() == 0x6E { try cursor.literal("null") } else { geometry = try geometryObject(&cursor, depth: 1) }
-                } else if cursor.rawEquals(key, "properties") {
-                    switch try cursor.peek() {
-                    case 0x6E: try cursor.literal("null")
-                    case 0x7B: properties = try cursor.object()
-                    default: throw FeatureIssue("'properties' must be an object or null")
-                    }
-                } else if cursor.rawEquals(key, "id") {
-                    switch try cursor.value() {
-                    case let .string(s): id = .string(s)
-                    case let .integer(i): id = .integer(i)
-                    case let .double(d): id = .double(d)
-                    case .null: id = nil
-                    default: throw FeatureIssue("'id' must be a string or a number")
-                    }
-                } else if cursor.rawEquals(key, "coordinates") || cursor.rawEquals(key, "geometries") {
-                    try geometryMember(key, &cursor, into: &geometryParts, depth: 1)
-                } else {
-                    try cursor.skipValue()
-                }
-            } while try cursor.commaOr(0x7D)
-        }
-        guard let type else { throw FeatureIssue("the object has no 'type'") }
-        if type == "Feature" {
-            return Feature(id: id, geometry: geometry, properties: properties)
-        }
-        if let geometryType = GeoJSONReader.geometryTypes[type] {
-            return Feature(id: id, geometry: try build(geometryType, geometryParts), properties: properties)
-        }
-        if type == "FeatureCollection" { throw FeatureIssue("a FeatureCollection inside a collection or sequence") }
-        throw FeatureIssue("unknown type '\(type)'")
-    }
-
-    static let geometryTypes: [String: GeometryType] = [
-        "Point": .point, "LineString": .lineString, "Polygon": .polygon, "MultiPoint": .multiPoint,
-        "MultiLineString": .multiLineString, "MultiPolygon": .multiPolygon, "GeometryCollection": .geometryCollection,
-    ]
-
-    /// What a geometry object holds until its type is known (members come in any order).
-    private struct GeometryParts {
-        var depth: Int?
-        var sawCoordinates = false
-        var children: [Geometry]?
-    }
-
-    private func geometryMember(_ key: (start: Int, count: Int, escaped: Bool), _ cursor: inout JSONCursor,
-                                into parts: inout GeometryParts, depth: Int) throws {
-        if cursor.rawEquals(key, "coordinates") {
-            scratch.reset()
-            parts.depth = try coordinates(&cursor, level: 0)
-            parts.sawCoordinates = true
-        } else {
-            guard try cursor.peek() == 0x5B else { throw FeatureIssue("'geometries' must be an array") }
-            cursor.position += 1
-            var children: [Geometry] = []
-            if try cursor.peek() == 0x5D {
-                cursor.position += 1
-            } else {
-                repeat {
-                    guard let child = try geometryObject(&cursor, depth: depth + 1) else {
-                        throw FeatureIssue("a GeometryCollection element is null")
-                    }
-                    children.append(child)
-                } while try cursor.commaOr(0x5D)
-            }
-            parts.children = children
-        }
-    }
-
-    /// A geometry object (or null).
-    private func geometryObject(_ cursor: inout JSONCursor, depth: Int) throws -> Geometry? {
-        guard depth < 32 else { throw cursor.syntax("geometry collections nested deeper than 32 levels") }
-        guard try cursor.peek() == 0x7B else {
-            if try cursor.peek() == 0x6E { try cursor.literal("null"); return nil }
-            throw FeatureIssue("'geometry' must be an object or null")
-        }
-        cursor.position += 1
-        var type: String?
-        var parts = GeometryParts()
-        if try cursor.peek() != 0x7D {
-            repeat {
-                let key = try cursor.rawString()
-                try cursor.expect(0x3A, "':'")
-                if cursor.rawEquals(key, "type") {
-                    guard try cursor.peek() == 0x22 else { throw FeatureIssue("geometry 'type' must be a string") }
-                    type = try cursor.string()
-                } else if cursor.rawEquals(key, "coordinates") || cursor.rawEquals(key, "geometries") {
-                    try geometryMember(key, &cursor, into: &parts, depth: depth)
-                } else {
-                    try cursor.skipValue()
-                }
-            } while try cursor.commaOr(0x7D)
-        }
-        guard let type else { throw FeatureIssue("the geometry has no 'type'") }
-        guard let geometryType = GeoJSONReader.geometryTypes[type] else {
-            throw FeatureIssue("unknown geometry type '\(type)'")
-        }
-        return try build(geometryType, parts)
-    }
-
-    /// Nested coordinate arrays into the scratch buffers. Returns the nesting depth: 0 for a
-    /// position, 1 for an array of positions, …; -1 for an empty array.
-    private func coordinates(_ cursor: inout JSONCursor, level: Int) throws -> Int {
-        guard level < 8 else { throw FeatureIssue("coordinates nested deeper than any geometry type allows") }
-        guard try cursor.peek() == 0x5B else { throw FeatureIssue("coordinates must be arrays of numbers") }
-        cursor.position += 1
-        let first = try cursor.peek()
-        if first == 0x5D {
-            cursor.position += 1
-            scratch.counts.append(0)
-            return -1
-        }
-        if first != 0x5B {
-            // A position: x, y, optional z; further values (m) are ignored.
-            var values = (0.0, 0.0, Double.nan)
-            var n = 0
-            repeat {
-                let c = try cursor.peek()
-                guard c == 0x2D || (c >= 0x30 && c <= 0x39) || c == 0x4E || c == 0x49 else {
-                    throw FeatureIssue("a position must hold numbers, found \(cursor.describe(c))")
-                }
-                let v = try cursor.number().doubleValue
-                guard v.isFinite else { throw FeatureIssue("a coordinate is \(v) (not a finite number)") }
-                switch n {
-                case 0: values.0 = v
-                case 1: values.1 = v
-                case 2: values.2 = v
-                default: break
-                }
-                n += 1
-            } while try cursor.commaOr(0x5D)
-            guard n >= 2 else { throw FeatureIssue("a position has \(n) number\(n == 1 ? "" : "s"); it needs x and y") }
-            scratch.append(values.0, values.1, n >= 3 ? values.2 : nil)
-            return 0
-        }
-        let slot = scratch.counts.count
-        scratch.counts.append(0)
-        var depth = -1
-        var elements = 0
-        repeat {
-            let d = try coordinates(&cursor, level: level + 1)
-            if d >= 0 {
-                if depth >= 0, d != depth { throw FeatureIssue("coordinate arrays are nested unevenly") }
-                depth = d
-            }
-            elements += 1
-        } while try cursor.commaOr(0x5D)
-        scratch.counts[slot] = elements
-        return depth < 0 ? 1 : depth + 1
-    }
-
-    private func build(_ type: GeometryType, _ parts: GeometryParts) throws -> Geometry {
-        if type == .geometryCollection {
-            guard let children = parts.children else { throw FeatureIssue("a GeometryCollection without 'geometries'") }
-            do {
-                return try Geometry(collection: .geometryCollection, of: children, crs: crs)
-            } catch { throw FeatureIssue("\(error)") }
-        }
-        guard parts.sawCoordinates, let depth = parts.depth else { throw FeatureIssue("a \(type) without 'coordinates'") }
-        let expected: Int
-        switch type {
-        case .point: expected = 0
-        case .lineString, .multiPoint: expected = 1
-        case .polygon, .multiLineString: expected = 2
-        default: expected = 3
-        }
-        if depth == 0, type == .point {
-            scratch.counts = [1]
-        } else if depth != expected, depth != -1 {
-            throw FeatureIssue("\(type) coordinates must be nested \(expected + 1) deep, found \(depth + 1)")
-        }
-        if depth == -1 || scratch.counts == [0] { scratch.counts = [0] }
-        if crs.isGeographic, let bad = scratch.firstOutOfGeographicRange() {
-            throw FeatureIssue(bad + (crsOrigin == "RFC 7946 default"
-                ? "; these look like projected coordinates (metres) in a file without a 'crs' member: name the CRS with --from (EPSG:25832 for Dortmund)"
-                : ""))
-        }
-        do {
-            return try scratch.withFlat(keepZ: options.keepZ) { flat, hasZ, counts in
-                try Geometry(type: type, flatCoordinates: flat, hasZ: hasZ, counts: counts, crs: crs)
-            }
-        } catch let error as GeometryError {
-            if case let .invalidCoordinates(message) = error { throw FeatureIssue(message) }
-            throw FeatureIssue("\(error)")
         }
     }
 }
@@ -508,7 +350,7 @@ struct FeatureIssue: Error {
 
 /// Reused buffers for one geometry's coordinates: x/y pairs, z when any position has one, and
 /// the counts of nested arrays in pre-order (the layout `Geometry(type:flatCoordinates:…)` takes).
-struct CoordinateScratch {
+struct CoordinateScratch: Sendable {
     var xy: [Double] = []
     var z: [Double] = []
     var hasZ = false

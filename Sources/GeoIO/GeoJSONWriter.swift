@@ -60,7 +60,7 @@ public struct GeoJSONEncoder: Sendable {
 
     public init(options: GeoJSONWriteOptions, sourceCRS: CRS) throws {
         self.options = options
-        transformer = sourceCRS == options.crs ? nil : try Transformer(from: sourceCRS, to: options.crs)
+        transformer = sourceCRS == options.crs ? nil : try Transformer.shared(from: sourceCRS, to: options.crs)
     }
 
     /// Appends one Feature object (no separator) to `out`; returns its bounds in the output CRS.

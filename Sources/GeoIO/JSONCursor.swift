@@ -327,8 +327,26 @@ struct JSONCursor {
         case 0x66: try literal("false")
         case 0x6E: try literal("null")
         default:
-            _ = try number()
+            try skipNumber()
         }
+    }
+
+    /// Skips a number's characters (checking its form, not converting it).
+    @inline(__always)
+    mutating func skipNumber() throws {
+        var p = position
+        if p < end, base[p] == 0x2D { p += 1 }
+        if p < end, base[p] == 0x4E || base[p] == 0x49 { _ = try number(); return }
+        let digitsStart = p
+        while p < end {
+            let c = base[p]
+            if c &- 0x30 < 10 || c == 0x2E || c == 0x65 || c == 0x45 || c == 0x2B || c == 0x2D { p += 1 } else { break }
+        }
+        guard p < end || atEOF else { throw NeedMore() }
+        guard p > digitsStart, base[digitsStart] &- 0x30 < 10 else { throw syntax("expected a value") }
+        // Unusual forms (1.e5, 1e, --1) are checked by the full parser.
+        if base[p - 1] &- 0x30 >= 10 { _ = try number(); return }
+        position = p
     }
 
     mutating func literal(_ word: StaticString) throws {

@@ -67,7 +67,8 @@ public struct LayerInspection: Sendable, Codable {
             }
             batch.removeAll(keepingCapacity: true)
         }
-        while let item = try reader.next() {
+        while case let items = try reader.nextBatch(maxCount: batchSize), !items.isEmpty {
+          for item in items {
             switch item {
             case let .rejected(problem, _):
                 report.rejected += 1
@@ -86,6 +87,7 @@ public struct LayerInspection: Sendable, Codable {
                 batch.append(feature)
                 if batch.count >= batchSize { try flush() }
             }
+          }
         }
         try flush()
         if let csv = reader as? CSVPointReader {
@@ -105,7 +107,7 @@ public struct LayerInspection: Sendable, Codable {
     static func toWGS84(_ e: Envelope, from crs: CRS) -> Envelope {
         guard !e.isEmpty else { return .empty }
         if crs == .wgs84 { return e }
-        guard let transformer = try? Transformer(from: crs, to: .wgs84) else { return .empty }
+        guard let transformer = try? Transformer.shared(from: crs, to: .wgs84) else { return .empty }
         var points = [e.minX, e.minY, e.maxX, e.minY, e.maxX, e.maxY, e.minX, e.maxY,
                       (e.minX + e.maxX) / 2, e.minY, (e.minX + e.maxX) / 2, e.maxY, e.minX, (e.minY + e.maxY) / 2, e.maxX, (e.minY + e.maxY) / 2]
         guard (try? transformer.transform(flatCoordinates: &points)) != nil else { return .empty }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes numbers as JSON text straight into a byte buffer, without String or Foundation
 /// formatting on the hot path.
@@ -21,7 +25,7 @@ enum NumberFormatting {
         let scale = scales[decimals]
         let scaled = value * scale
         guard abs(scaled) < 9.0e15 else {
-            out.append(contentsOf: String(format: "%.\(decimals)f", value).utf8)
+            out.append(contentsOf: decimalText(value, decimals: decimals).utf8)
             trimZeros(&out)
             return
         }

@@ -26,6 +26,7 @@ public final class OutputFile {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        try OutputFile.makeDirectory(directory.isEmpty ? "/" : directory, for: path)
         var made: (Int32, String)?
         for attempt in 0..<100 {
             let candidate = "\(directory.isEmpty ? "" : directory + "/").\(name).tmp-\(getpid())-\(attempt)"
@@ -42,6 +43,23 @@ public final class OutputFile {
 
     deinit {
         if !finished { abandon() }
+    }
+
+    /// Creates the output's folder and its parents when missing (`out/` of a batch run).
+    private static func makeDirectory(_ directory: String, for path: String) throws {
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw IOError.cannotCreate(path: path, reason: "\(directory) is not a directory")
+            }
+            return
+        }
+        if let slash = directory.lastIndex(of: "/"), slash != directory.startIndex {
+            try makeDirectory(String(directory[..<slash]), for: path)
+        }
+        guard mkdir(directory, 0o777) == 0 || errno == EEXIST else {
+            throw IOError.cannotCreate(path: path, reason: "cannot create \(directory): \(String(cString: strerror(errno)))")
+        }
     }
 
     public func write(_ bytes: [UInt8]) throws {

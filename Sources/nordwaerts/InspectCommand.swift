@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import GeoCore
 import GeoIO
 
@@ -56,7 +56,7 @@ struct InspectCommand: ParsableCommand {
         }
         lines.append("fields:")
         for field in r.fields {
-            lines.append("  \(field.name.padding(toLength: max(12, field.name.count), withPad: " ", startingAt: 0))  \(field.type) (\(field.nonNull) non-null)")
+            lines.append("  \(field.name + String(repeating: " ", count: max(0, 12 - field.name.count)))  \(field.type) (\(field.nonNull) non-null)")
         }
         if !r.invalidExamples.isEmpty {
             lines.append("invalid geometries (first \(r.invalidExamples.count)):")
@@ -70,5 +70,5 @@ struct InspectCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func fmt(_ v: Double) -> String { String(format: "%.5f", v) }
+    private func fmt(_ v: Double) -> String { decimalText(v, decimals: 5) }
 }

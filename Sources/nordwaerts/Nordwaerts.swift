@@ -16,6 +16,6 @@ struct Nordwaerts: ParsableCommand {
           1   any other failure
         """,
         version: Versions.toolkit,
-        subcommands: [VersionCommand.self, TransformCommand.self, InspectCommand.self, ConvertCommand.self]
+        subcommands: [VersionCommand.self, TransformCommand.self, InspectCommand.self, ConvertCommand.self, BenchCommand.self]
     )
 }

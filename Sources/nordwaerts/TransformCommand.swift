@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoCore
+import GeoIO
 
 struct TransformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -137,7 +138,7 @@ struct TransformCommand: ParsableCommand {
     }
 
     private func format(_ value: Double, _ decimals: Int) -> String {
-        String(format: "%.\(decimals)f", value)
+        decimalText(value, decimals: decimals)
     }
 }
 

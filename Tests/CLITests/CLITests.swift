@@ -110,8 +110,12 @@ import TestSupport
         r = try nordwaerts(["convert", dir.appendingPathComponent("missing.geojson").path, out])
         #expect(r.status == 66 && r.stderr.contains("missing.geojson"))
         let good = try file("good.geojson", #"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[7,51]}}"#)
-        r = try nordwaerts(["convert", good, dir.appendingPathComponent("no/dir/out.geojson").path])
-        #expect(r.status == 73)
+        // A file where a folder should be: the output cannot be created.
+        r = try nordwaerts(["convert", good, good + "/out.geojson"])
+        #expect(r.status == 73 && r.stderr.contains("not a directory"))
+        // Missing folders are made.
+        r = try nordwaerts(["convert", good, dir.appendingPathComponent("new/folder/out.geojson").path])
+        #expect(r.status == 0)
         r = try nordwaerts(["convert", good, out, "--on-invalid", "sometimes"])
         #expect(r.status == 64)
         r = try nordwaerts(["convert", good, out, "--to", "EPSG:0"])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GeoCore
 
@@ -38,6 +39,24 @@ import Testing
         }
         #expect(results.count == 8)
         for result in results { #expect(result == serial) }
+    }
+
+    /// Parcels that cross the district boundary drive GEOS's segment intersector, which in
+    /// GEOS 3.11 writes to the prepared geometry on every call: sharing one GEOS prepared
+    /// geometry between threads crashes here within a few thousand calls.
+    @Test func preparedGeometryIsSafeToShareOnTheBoundaryPath() throws {
+        let district = try PreparedGeometry(Geometry(x: 0, y: 0).buffer(1000, style: BufferStyle(quadrantSegments: 32)))
+        let parcels = try (0..<4000).map { i -> Geometry in
+            let angle = Double(i) * 0.00157, r = 995.0
+            let x = r * cos(angle), y = r * sin(angle)
+            return try Geometry(wkt: "POLYGON ((\(x) \(y), \(x + 12) \(y), \(x + 12) \(y + 9), \(x) \(y + 9), \(x) \(y)))")
+        }
+        let expected = try parcels.map { try district.geometry.intersects($0) }
+        let coveredExpected = try parcels.map { try district.geometry.covers($0) }
+        for _ in 0..<3 {
+            #expect(try district.intersects(each: parcels) == expected)
+            #expect(try parcels.parallelMap { try district.covers($0) } == coveredExpected)
+        }
     }
 
     @Test func parallelBatchKeepsInputOrder() throws {

@@ -130,7 +130,7 @@ import TestSupport
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old content")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["atomic.geojson"])
-        #expect(throws: IOError.self) { try GeoJSONWriter(path: dir.appendingPathComponent("no/such/dir.geojson").path, sourceCRS: .wgs84) }
+        #expect(throws: IOError.self) { try GeoJSONWriter(path: path + "/inside-a-file.geojson", sourceCRS: .wgs84) }
     }
 
     @Test func writingIsDeterministic() throws {
