@@ -20,206 +20,177 @@ public struct ConversionSummary: Sendable {
 }
 
 /// Streams features from a reader to a GeoJSON writer: validity policy, reprojection,
-/// rejects. Features are processed in batches whose validity checks and encoding run on all
-/// cores; output order is input order, so the result is byte-for-byte the same every run.
+/// rejects.
+///
+/// Each batch is parsed, checked and encoded by the reader's workers in one parallel pass (a
+/// feature is used and freed on the thread that parsed it), into per-worker byte buffers;
+/// a writing queue then appends the batch to the file in input order while the next batch is
+/// read. Two sets of buffers alternate, so output is byte-for-byte the same on every run.
 public struct FeatureConversion: Sendable {
     public var policy: InvalidGeometryPolicy
-    public var batchSize = 4096
+    public var batchSize = 8192
 
     public init(policy: InvalidGeometryPolicy) {
         self.policy = policy
     }
 
+    /// What became of one input record.
     private enum Outcome {
-        /// Encoded into the chunk's byte buffer at `range`.
-        case written(range: Range<Int>, bounds: Envelope, sourceBounds: Envelope)
-        case rejected(FeatureProblem, raw: String?)
+        /// Encoded into buffer `set` of `worker` at `range`.
+        case written(worker: Int, range: Range<Int>, bounds: Envelope, sourceBounds: Envelope)
+        case rejected(FeatureProblem, raw: String?, invalid: Bool)
+        /// Stop the conversion (an invalid geometry under `fail`).
+        case failed(any Error)
     }
 
-    private struct ChunkResult {
-        /// Every written feature of the chunk, encoded back to back.
-        var bytes: [UInt8] = []
-        var outcomes: [Outcome] = []
-        var invalid: [(index: Int, text: String)] = []
+    /// One worker's encoders, buffers and counts. Only its worker touches it during a batch.
+    private final class Worker: @unchecked Sendable {
+        var encoder: GeoJSONEncoder
+        var original: GeoJSONEncoder
+        /// Two output buffers: one being filled, one being written.
+        var buffers: [[UInt8]] = [[], []]
+        var invalid: [String] = []
+        var invalidCount = 0
         var repaired = 0
-        var failure: Error?
-    }
 
-    /// State the processing queue owns while the reading thread goes on.
-    private final class Pipeline: @unchecked Sendable {
-        var summary = ConversionSummary()
-        var encoders: [GeoJSONEncoder]
-        /// Output buffers of the chunks, kept from batch to batch.
-        var buffers: [[UInt8]] = []
-        let original: GeoJSONEncoder
-        var failure: (any Error)?
-        let failed = Locked(false)
-
-        init(encoders: [GeoJSONEncoder], original: GeoJSONEncoder) {
-            self.encoders = encoders
+        init(encoder: GeoJSONEncoder, original: GeoJSONEncoder) {
+            self.encoder = encoder
             self.original = original
         }
     }
 
+    /// Counters the writing queue keeps.
+    private final class Progress: @unchecked Sendable {
+        var summary = ConversionSummary()
+        var failure: (any Error)?
+    }
+
     /// Reads every feature of `reader` and writes it through `writer`, rejects into `rejects`
-    /// (nil: the first rejection is thrown). The reading thread parses batch n + 1 while a
-    /// processing queue checks, encodes (on all cores) and writes batch n.
+    /// (nil: the first rejection is thrown).
     public func run(reader: any FeatureReader, writer: GeoJSONWriter, rejects: RejectsReport?) throws -> ConversionSummary {
-        let chunkCount = Swift.max(1, Swift.min(8, ProcessCores.count * 2))
+        let workerCount = Swift.max(1, Swift.min(8, ProcessCores.count * 2))
         // Rejected features go to the report as read: in the source CRS, every digit kept.
         let original = try GeoJSONEncoder(options: GeoJSONWriteOptions(crs: reader.crs, precision: nil), sourceCRS: reader.crs)
-        let pipeline = Pipeline(encoders: (0..<chunkCount).map { _ in writer.makeEncoder() }, original: original)
-        let queue = DispatchQueue(label: "nordwaerts.conversion")
-        let inFlight = DispatchSemaphore(value: 2)
-        let path = reader.path
+        let workers = (0..<workerCount).map { _ in Worker(encoder: writer.makeEncoder(), original: original) }
+        let progress = Progress()
+        let writing = DispatchQueue(label: "nordwaerts.conversion.write")
+        let free = [DispatchSemaphore(value: 1), DispatchSemaphore(value: 1)]
         nonisolated(unsafe) let writer = writer
         nonisolated(unsafe) let rejects = rejects
-
+        let policy = self.policy
+        let path = reader.path
         var read = 0
-        var batch: [ReadResult] = []
-        batch.reserveCapacity(batchSize)
-        func handOn() {
-            guard !batch.isEmpty else { return }
-            inFlight.wait()
-            let work = batch
-            batch = []
-            batch.reserveCapacity(batchSize)
-            queue.async {
-                defer { inFlight.signal() }
-                guard pipeline.failure == nil else { return }
+        var invalidExamples: [String] = []
+        var invalidCount = 0, repaired = 0
+        var batchNumber = 0
+
+        func drain() throws {
+            writing.sync {}
+            if let failure = progress.failure { throw failure }
+        }
+
+        while true {
+            let set = batchNumber % 2
+            free[set].wait()
+            for worker in workers { worker.buffers[set].removeAll(keepingCapacity: true) }
+            let outcomes: [Outcome]
+            do {
+                outcomes = try reader.nextBatch(maxCount: batchSize, workers: workerCount) { item, w in
+                    FeatureConversion.handle(item, workers[w], set: set, index: w, policy: policy, path: path)
+                }
+            } catch {
+                free[set].signal()
+                writing.sync {}
+                throw error
+            }
+            if outcomes.isEmpty { free[set].signal(); break }
+            read += outcomes.count
+            for worker in workers {
+                invalidCount += worker.invalidCount
+                repaired += worker.repaired
+                for text in worker.invalid where invalidExamples.count < 5 { invalidExamples.append(text) }
+                worker.invalid.removeAll()
+                worker.invalidCount = 0
+                worker.repaired = 0
+            }
+            for case let .failed(error) in outcomes {
+                free[set].signal()
+                try drain()
+                throw error
+            }
+            batchNumber += 1
+            writing.async {
+                defer { free[set].signal() }
+                guard progress.failure == nil else { return }
                 do {
-                    try self.processAndWrite(work, pipeline, writer: writer, rejects: rejects, path: path)
+                    for outcome in outcomes {
+                        switch outcome {
+                        case let .written(w, range, bounds, sourceBounds):
+                            try writer.writeEncoded(workers[w].buffers[set][range], bounds: bounds)
+                            progress.summary.written += 1
+                            if !sourceBounds.isEmpty { progress.summary.sourceBounds.formUnion(sourceBounds) }
+                        case let .rejected(problem, raw, invalid):
+                            progress.summary.rejected += 1
+                            if invalid { progress.summary.skippedInvalid += 1 }
+                            guard let rejects else { throw IOError.badFeature(problem) }
+                            try rejects.add(problem, raw: raw)
+                        case .failed:
+                            break
+                        }
+                    }
                 } catch {
-                    pipeline.failure = error
-                    pipeline.failed.withLock { $0 = true }
+                    progress.failure = error
                 }
             }
+            if progress.failure != nil { break }
         }
-        do {
-            while true {
-                let items = try reader.nextBatch(maxCount: batchSize)
-                if items.isEmpty { break }
-                read += items.count
-                batch.append(contentsOf: items)
-                if batch.count >= batchSize / 2 {
-                    handOn()
-                    if pipeline.failed.withLock({ $0 }) { break }
-                }
-            }
-            handOn()
-        } catch {
-            queue.sync {}
-            throw error
-        }
-        queue.sync {}
-        if let failure = pipeline.failure { throw failure }
-        var summary = pipeline.summary
+        try drain()
+        var summary = progress.summary
         summary.read = read
+        summary.repaired = repaired
+        summary.invalidKept = policy == .keep ? invalidCount : 0
+        summary.invalidExamples = invalidExamples
         summary.warnings = reader.warnings
         return summary
     }
 
-    private func processAndWrite(_ batch: [ReadResult], _ pipeline: Pipeline, writer: GeoJSONWriter,
-                                 rejects: RejectsReport?, path: String) throws {
-        let results = try process(batch, encoders: &pipeline.encoders, buffers: &pipeline.buffers,
-                                  original: pipeline.original, path: path)
-        defer { pipeline.buffers = results.map { var b = $0.bytes; b.removeAll(keepingCapacity: true); return b } }
-        for result in results {
-            if let failure = result.failure { throw failure }
-            pipeline.summary.repaired += result.repaired
-            for (_, text) in result.invalid {
-                if policy == .keep { pipeline.summary.invalidKept += 1 }
-                if pipeline.summary.invalidExamples.count < 5 { pipeline.summary.invalidExamples.append(text) }
-            }
-            for outcome in result.outcomes {
-                switch outcome {
-                case let .written(range, bounds, sourceBounds):
-                    try writer.writeEncoded(result.bytes[range], bounds: bounds)
-                    pipeline.summary.written += 1
-                    if !sourceBounds.isEmpty { pipeline.summary.sourceBounds.formUnion(sourceBounds) }
-                case let .rejected(problem, raw):
-                    pipeline.summary.rejected += 1
-                    if policy == .skip, problem.reason.hasPrefix("invalid geometry") { pipeline.summary.skippedInvalid += 1 }
-                    guard let rejects else { throw IOError.badFeature(problem) }
-                    try rejects.add(problem, raw: raw)
-                }
-            }
+    /// Validity policy and encoding of one record, on its worker.
+    private static func handle(_ item: ReadResult, _ worker: Worker, set: Int, index: Int,
+                               policy: InvalidGeometryPolicy, path: String) -> Outcome {
+        guard case var .feature(feature) = item else {
+            if case let .rejected(problem, raw) = item { return .rejected(problem, raw: raw, invalid: false) }
+            return .failed(IOError.unusable(path: path, message: "unexpected reader result"))
         }
-    }
-
-    /// Validity and encoding of a batch, cut into contiguous chunks that run in parallel.
-    private func process(_ batch: [ReadResult], encoders: inout [GeoJSONEncoder], buffers: inout [[UInt8]],
-                         original: GeoJSONEncoder, path: String) throws -> [ChunkResult] {
-        let chunks = batch.count < 256 ? 1 : encoders.count
-        var results = [ChunkResult](repeating: ChunkResult(), count: chunks)
-        for k in 0..<Swift.min(chunks, buffers.count) { swap(&results[k].bytes, &buffers[k]) }
-        let policy = self.policy
-        encoders.withUnsafeMutableBufferPointer { encoders in
-            results.withUnsafeMutableBufferPointer { results in
-                batch.withUnsafeBufferPointer { batch in
-                    nonisolated(unsafe) let encoders = encoders
-                    nonisolated(unsafe) let results = results
-                    nonisolated(unsafe) let batch = batch
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let start = batch.count * chunk / chunks, end = batch.count * (chunk + 1) / chunks
-                        var result = ChunkResult()
-                        swap(&result.bytes, &results[chunk].bytes)
-                        result.outcomes.reserveCapacity(end - start)
-                        var original = original
-                        func raw(_ feature: Feature) -> String? {
-                            var bytes: [UInt8] = []
-                            guard (try? original.encode(feature, into: &bytes)) != nil else { return nil }
-                            return String(decoding: bytes, as: UTF8.self)
-                        }
-                        for i in start..<end {
-                            switch batch[i] {
-                            case let .rejected(problem, raw):
-                                result.outcomes.append(.rejected(problem, raw: raw))
-                            case var .feature(feature):
-                                do {
-                                    if let problem = try FeatureConversion.apply(policy, to: &feature, path: path, result: &result) {
-                                        result.outcomes.append(.rejected(problem, raw: raw(feature)))
-                                        continue
-                                    }
-                                    let start = result.bytes.count
-                                    let bounds = try encoders[chunk].encode(feature, into: &result.bytes)
-                                    result.outcomes.append(.written(range: start..<result.bytes.count, bounds: bounds,
-                                                                    sourceBounds: feature.geometry?.envelope ?? .empty))
-                                } catch let error as CRSError {
-                                    result.outcomes.append(.rejected(FeatureConversion.problem(feature, path, "\(error)"), raw: raw(feature)))
-                                } catch {
-                                    result.failure = error
-                                    break
-                                }
-                            }
-                        }
-                        results[chunk] = result
+        func raw() -> String? {
+            var bytes: [UInt8] = []
+            guard (try? worker.original.encode(feature, into: &bytes)) != nil else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        do {
+            if let geometry = feature.geometry {
+                let validity = try geometry.validity()
+                if !validity.isValid {
+                    let problem = FeatureConversion.problem(feature, path, "invalid geometry: \(validity)")
+                    worker.invalidCount += 1
+                    if worker.invalid.count < 5 { worker.invalid.append(problem.description) }
+                    switch policy {
+                    case .keep: break
+                    case .fail: return .failed(IOError.badFeature(problem))
+                    case .skip: return .rejected(problem, raw: raw(), invalid: true)
+                    case .repair:
+                        feature.geometry = try geometry.repaired()
+                        worker.repaired += 1
                     }
                 }
             }
-        }
-        return results
-    }
-
-    /// Applies the validity policy; returns the problem when the feature is to be left out.
-    private static func apply(_ policy: InvalidGeometryPolicy, to feature: inout Feature, path: String,
-                              result: inout ChunkResult) throws -> FeatureProblem? {
-        guard let geometry = feature.geometry else { return nil }
-        let validity = try geometry.validity()
-        guard !validity.isValid else { return nil }
-        let problem = problem(feature, path, "invalid geometry: \(validity)")
-        result.invalid.append((feature.origin?.index ?? 0, problem.description))
-        switch policy {
-        case .keep:
-            return nil
-        case .fail:
-            throw IOError.badFeature(problem)
-        case .skip:
-            return problem
-        case .repair:
-            feature.geometry = try geometry.repaired()
-            result.repaired += 1
-            return nil
+            let start = worker.buffers[set].count
+            let bounds = try worker.encoder.encode(feature, into: &worker.buffers[set])
+            return .written(worker: index, range: start..<worker.buffers[set].count, bounds: bounds,
+                            sourceBounds: feature.geometry?.envelope ?? .empty)
+        } catch let error as CRSError {
+            return .rejected(FeatureConversion.problem(feature, path, "\(error)"), raw: raw(), invalid: false)
+        } catch {
+            return .failed(error)
         }
     }
 

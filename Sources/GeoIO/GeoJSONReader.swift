@@ -207,21 +207,7 @@ public final class GeoJSONReader: FeatureReader {
             buffered.removeLast(out.count)
             return out
         }
-        while true {
-            switch state {
-            case .start, .done:
-                return []
-            case .afterCollection:
-                try readTrailer()
-                state = .done
-                finish()
-                return []
-            case .inCollection, .sequence:
-                let ranges = try scanFeatures(maxCount)
-                if ranges.isEmpty { continue }
-                return try parseFeatures(ranges)
-            }
-        }
+        return try nextBatch(maxCount: maxCount, workers: ProcessCores.count * 2) { item, _ in item }
     }
 
     /// The members after the features array, and the end of the file.
@@ -289,47 +275,67 @@ public final class GeoJSONReader: FeatureReader {
         return ranges
     }
 
-    /// Parses the features at `ranges` (complete in the window), in parallel when there are many.
-    private func parseFeatures(_ ranges: [Range<Int>]) throws -> [ReadResult] {
-        let prototype = FeatureParser(crs: crs, crsIsDefault: crsOrigin == "RFC 7946 default", keepZ: options.keepZ)
-        let base = UnsafePointer(source.base)
-        var parsed = [Result<Feature, Error>](repeating: .failure(FeatureIssue("")), count: ranges.count)
-        let chunks = ranges.count >= 128 ? Swift.min(ProcessCores.count * 2, ranges.count / 64) : 1
-        parsed.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            nonisolated(unsafe) let base = base
-            let work: @Sendable (Int) -> Void = { chunk in
-                var parser = prototype
-                let first = ranges.count * chunk / chunks, last = ranges.count * (chunk + 1) / chunks
-                for i in first..<last {
-                    var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
-                    out[i] = Result { try parser.featureObject(&cursor) }
-                }
-            }
-            if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+    public func nextBatch<T>(maxCount: Int, workers: Int, transform: @Sendable (ReadResult, Int) throws -> T) throws -> [T] {
+        if !buffered.isEmpty {
+            let items = try nextBatch(maxCount: maxCount)
+            return try items.map { try transform($0, 0) }
         }
-        var results: [ReadResult] = []
+        while true {
+            switch state {
+            case .start, .done:
+                return []
+            case .afterCollection:
+                try readTrailer()
+                state = .done
+                finish()
+                return []
+            case .inCollection, .sequence:
+                let ranges = try scanFeatures(maxCount)
+                if ranges.isEmpty { continue }
+                return try parseFeatures(ranges, workers: workers, transform: transform)
+            }
+        }
+    }
+
+    /// Parses the features at `ranges` (complete in the window) in parallel, hands each
+    /// feature to `transform` on its worker, then settles ids and rejections in file order.
+    private func parseFeatures<T>(_ ranges: [Range<Int>], workers: Int,
+                                  transform: @Sendable (ReadResult, Int) throws -> T) throws -> [T] {
+        let prototype = FeatureParser(crs: crs, crsIsDefault: crsOrigin == "RFC 7946 default", keepZ: options.keepZ)
+        nonisolated(unsafe) let base = UnsafePointer(source.base)
+        let firstIndex = index, origin = source.origin
+        let parsed: [(ParsedFeature<T>, FeatureID?)] = try parallelChunks(ranges.count, workers: workers) { i, worker in
+            var parser = prototype
+            var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
+            do {
+                var feature = try parser.featureObject(&cursor)
+                feature.origin = FeatureOrigin(index: firstIndex + i, offset: origin + ranges[i].lowerBound)
+                let id = feature.id
+                return (.done(try transform(.feature(feature), worker)), id)
+            } catch let issue as FeatureIssue {
+                return (.issue(issue), nil)
+            } catch let error as JSONSyntaxError {
+                return (.syntax(error), nil)
+            }
+        }
+        var results: [T] = []
         results.reserveCapacity(ranges.count)
-        for (range, outcome) in zip(ranges, parsed) {
+        for (range, (outcome, id)) in zip(ranges, parsed) {
             let featureIndex = index
             index += 1
-            let absolute = source.origin + range.lowerBound
             switch outcome {
-            case var .success(feature):
-                feature.origin = FeatureOrigin(index: featureIndex, offset: absolute)
-                if let id = feature.id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
-                results.append(.feature(feature))
-            case let .failure(issue as FeatureIssue):
+            case let .done(value):
+                if let id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
+                results.append(value)
+            case let .issue(issue):
                 let raw = String(decoding: UnsafeBufferPointer(start: source.base + range.lowerBound, count: range.count), as: UTF8.self)
                 var cursor = JSONCursor(base: source.base, position: range.lowerBound, end: range.upperBound, atEOF: true)
-                let id = (try? prototype.idOnly(&cursor)) ?? nil
-                results.append(.rejected(FeatureProblem(path: path, index: featureIndex, id: id,
-                                                        location: source.location(ofAbsolute: absolute), reason: issue.reason),
-                                         raw: raw))
-            case let .failure(error as JSONSyntaxError):
+                let rejectedID = (try? prototype.idOnly(&cursor)) ?? nil
+                let problem = FeatureProblem(path: path, index: featureIndex, id: rejectedID,
+                                             location: source.location(ofAbsolute: source.origin + range.lowerBound), reason: issue.reason)
+                results.append(try transform(.rejected(problem, raw: raw), 0))
+            case let .syntax(error):
                 throw malformed(at: error.position, error.message)
-            case let .failure(error):
-                throw error
             }
         }
         return results
@@ -340,6 +346,13 @@ public final class GeoJSONReader: FeatureReader {
             warnings.append("\(path): \(duplicateIDs) feature\(duplicateIDs == 1 ? "" : "s") repeat an id used before")
         }
     }
+}
+
+/// One feature after the parallel part of reading: the caller's result, or what went wrong.
+enum ParsedFeature<T> {
+    case done(T)
+    case issue(FeatureIssue)
+    case syntax(JSONSyntaxError)
 }
 
 /// A problem with one feature; the reader rejects the feature and goes on.
