@@ -19,8 +19,11 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
     public let axes: [Axis]
     /// Where the CRS is meant to be used, in degrees; nil when PROJ does not say.
     public let areaOfUse: AreaOfUse?
-    /// The definition as WKT2:2019, for writers that need one.
-    public let wkt: String
+    /// The definition as WKT2:2019, for writers that need one (made by PROJ when asked).
+    public var wkt: String {
+        guard let object = try? PROJObject({ proj_create($0, CRS.normalized(definition)) }) else { return "" }
+        return proj_as_wkt(object.context, object.pj, PJ_WKT2_2019, nil).map { String(cString: $0) } ?? ""
+    }
     /// What equality compares: the authority code, or the WKT for CRSs without one.
     private let key: String
 
@@ -80,14 +83,11 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
         kind = other.kind
         axes = other.axes
         areaOfUse = other.areaOfUse
-        wkt = other.wkt
         key = other.key
     }
 
     private init(reading definition: String) throws {
-        var trimmed = CRS.trimmed(definition)
-        // A PROJ string names a CRS only with +type=crs; planners rarely write it.
-        if trimmed.hasPrefix("+proj"), !trimmed.contains("+type=crs") { trimmed += " +type=crs" }
+        let trimmed = CRS.normalized(definition)
         guard !trimmed.isEmpty else { throw CRSError.unknown(definition: definition, message: "empty definition") }
         let object: PROJObject
         do {
@@ -105,13 +105,12 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
         kind = CRS.kind(of: pj, ctx)
         axes = CRS.axes(of: pj, ctx)
         areaOfUse = CRS.areaOfUse(of: pj, ctx)
-        wkt = proj_as_wkt(ctx, pj, PJ_WKT2_2019, nil).map { String(cString: $0) } ?? trimmed
         if let code = CRS.authorityCode(of: pj, ctx) {
             identifier = code
             key = code == "EPSG:4326" ? "OGC:CRS84" : code
         } else {
             identifier = name
-            key = wkt
+            key = proj_as_wkt(ctx, pj, PJ_WKT2_2019, nil).map { String(cString: $0) } ?? trimmed
         }
     }
 
@@ -186,7 +185,14 @@ public final class CRS: Sendable, Hashable, CustomStringConvertible {
 
 extension CRS {
     /// The text without leading and trailing white space.
-    fileprivate static func trimmed(_ text: String) -> String {
+    /// The definition as PROJ should see it: trimmed, and a PROJ string marked as a CRS
+    /// (`+type=crs`, which planners rarely write).
+    static func normalized(_ definition: String) -> String {
+        let text = trimmed(definition)
+        return text.hasPrefix("+proj") && !text.contains("+type=crs") ? text + " +type=crs" : text
+    }
+
+    static func trimmed(_ text: String) -> String {
         let blank: Set<Character> = [" ", "\t", "\r", "\n"]
         guard let first = text.firstIndex(where: { !blank.contains($0) }) else { return "" }
         let last = text.lastIndex(where: { !blank.contains($0) })!

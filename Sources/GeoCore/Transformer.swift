@@ -13,7 +13,7 @@ import CPROJ
 public final class Transformer: Sendable {
     public let source: CRS
     public let target: CRS
-    private let pool: Locked<[PROJObject]>
+    fileprivate let pool: Locked<[PROJObject]>
     /// The first operation, which further ones are cloned from (no database look-up again);
     /// locked, since PROJ promises nothing about two threads cloning one object.
     private let template: Locked<PROJObject>
@@ -58,13 +58,41 @@ public final class Transformer: Sendable {
         }
     }
 
-    private func cloneOperation() throws -> PROJObject {
+    fileprivate func cloneOperation() throws -> PROJObject {
         do {
             return try template.withLock { template in try PROJObject { proj_clone($0, template.pj) } }
         } catch let error as PROJFailure {
             throw CRSError.noTransformation(from: source.identifier, to: target.identifier, message: error.message)
         }
     }
+
+    /// A transformer for one thread's hot loop: it holds one PROJ operation of the pool for its
+    /// whole life (no lock per call) and gives it back when it goes. Not for sharing between
+    /// threads; make one per worker.
+    public final class Session {
+        public let transformer: Transformer
+        private var operation: PROJObject?
+
+        fileprivate init(_ transformer: Transformer) {
+            self.transformer = transformer
+        }
+
+        deinit {
+            if let operation { transformer.pool.withLock { $0.append(operation) } }
+        }
+
+        /// Transforms interleaved positions in place, in one PROJ call.
+        public func transform(_ buffer: UnsafeMutableBufferPointer<Double>, dimension: Int = 2) throws {
+            guard buffer.count >= dimension else { return }
+            if operation == nil {
+                operation = try transformer.pool.withLock { $0.popLast() } ?? transformer.cloneOperation()
+            }
+            try transformer.transformOnce(buffer, dimension, operation!)
+        }
+    }
+
+    /// A ``Session`` for one thread's many small transformations.
+    public func session() -> Session { Session(self) }
 
     /// Runs `body` with a PROJ operation that no other thread uses meanwhile.
     private func withOperation<R>(_ body: (PROJObject) throws -> R) throws -> R {
@@ -190,7 +218,7 @@ public final class Transformer: Sendable {
     }
 
     /// One PROJ call on a buffer with an operation already taken from the pool.
-    private func transformOnce(_ buffer: UnsafeMutableBufferPointer<Double>, _ dimension: Int, _ operation: PROJObject) throws {
+    fileprivate func transformOnce(_ buffer: UnsafeMutableBufferPointer<Double>, _ dimension: Int, _ operation: PROJObject) throws {
         guard let base = buffer.baseAddress else { return }
         let count = buffer.count / dimension
         let stride = MemoryLayout<Double>.stride * dimension

@@ -259,7 +259,7 @@ public final class GeoJSONReader: FeatureReader {
                 }
                 _ = try cursor.peek()
                 let start = cursor.position
-                try cursor.skipValue()
+                try cursor.skipStructure()
                 ranges.append(start..<cursor.position)
                 position = cursor.position
             } catch is NeedMore {

@@ -51,10 +51,12 @@ public struct GeoJSONWriteOptions: Sendable {
 /// Turns features into GeoJSON bytes: reprojects (one PROJ call per feature), orients rings
 /// (exterior counter-clockwise, holes clockwise, after reprojection), rounds coordinates.
 /// One encoder per thread: it reuses its buffers. Encoders of one writer may run in parallel.
-public struct GeoJSONEncoder: Sendable {
+public struct GeoJSONEncoder {
     public let options: GeoJSONWriteOptions
     /// The transformer from the features' CRS to the output CRS; nil when they are the same.
     let transformer: Transformer?
+    /// This encoder's own PROJ operation (made on first use; one encoder serves one thread).
+    private var session: Transformer.Session?
     private var coordinates: [Double] = []
     private var counts: [Int] = []
 
@@ -137,7 +139,9 @@ public struct GeoJSONEncoder: Sendable {
         counts.removeAll(keepingCapacity: true)
         let dimension = try geometry.flatten(coordinates: &coordinates, counts: &counts, includeZ: options.keepZ)
         if let transformer, !coordinates.isEmpty {
-            try coordinates.withUnsafeMutableBufferPointer { try transformer.transform($0, dimension: dimension) }
+            if session == nil { session = transformer.session() }
+            let session = self.session!
+            try coordinates.withUnsafeMutableBufferPointer { try session.transform($0, dimension: dimension) }
         }
         out.append(contentsOf: GeoJSONEncoder.typeStart)
         out.append(contentsOf: GeoJSONEncoder.typeNames[type.rawValue])
@@ -335,6 +339,7 @@ extension GeoJSONEncoder {
         var copy = self
         copy.coordinates = []
         copy.counts = []
+        copy.session = nil
         return copy
     }
 }

@@ -305,6 +305,39 @@ struct JSONCursor {
 
     // MARK: Whole values
 
+    /// Skips one object or array by counting brackets (strings skipped, escapes honoured),
+    /// without checking anything else: the fast way to find where a feature ends when a parser
+    /// will read (and check) its bytes afterwards anyway.
+    mutating func skipStructure() throws {
+        guard position < end else { throw ranOut() }
+        let open = base[position]
+        guard open == 0x7B || open == 0x5B else { return try skipValue() }
+        var depth = 0
+        var p = position
+        while p < end {
+            let c = base[p]
+            if c == 0x22 {
+                p += 1
+                while p < end {
+                    let s = base[p]
+                    if s == 0x22 { break }
+                    p += s == 0x5C ? 2 : 1
+                }
+            } else if c == 0x7B || c == 0x5B {
+                depth += 1
+                guard depth <= JSONCursor.maximumDepth else { position = p; throw syntax("nested deeper than \(JSONCursor.maximumDepth) levels") }
+            } else if c == 0x7D || c == 0x5D {
+                depth -= 1
+                if depth == 0 {
+                    position = p + 1
+                    return
+                }
+            }
+            p += 1
+        }
+        throw ranOut()
+    }
+
     /// Skips one value of any kind, checking its syntax, without building anything.
     mutating func skipValue(depth: Int = 0) throws {
         guard depth < JSONCursor.maximumDepth else { throw syntax("nested deeper than \(JSONCursor.maximumDepth) levels") }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import GeoCore
-
 @main
 struct Nordwaerts: ParsableCommand {
     static let configuration = CommandConfiguration(
