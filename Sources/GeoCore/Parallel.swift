@@ -1,52 +1,13 @@
 import Dispatch
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-extension Array where Element: Sendable {
-    /// `map` on all cores: the array is cut into contiguous chunks that threads take in
-    /// turn, and the results come back in input order. The first error thrown stops the
-    /// chunks that have not started and is rethrown.
-    ///
-    /// Small arrays (under two `minimumChunk`s) are mapped on the calling thread, where
-    /// threads would cost more than they save.
-    public func parallelMap<T>(minimumChunk: Int = 256, _ transform: (Element) throws -> T) throws -> [T] {
-        let n = count
-        let cores = ProcessInfoCores.active
-        guard cores > 1, n >= 2 * minimumChunk else { return try map(transform) }
-        let chunks = Swift.min(n / minimumChunk, cores * 8)
-        var results = [T?](repeating: nil, count: n)
-        let failure = Locked<(any Error)?>(nil)
-        let failed = Atomic<Bool>(false)
-        try withoutActuallyEscaping(transform) { transform in
-            try results.withUnsafeMutableBufferPointer { out in
-                try self.withUnsafeBufferPointer { input in
-                    nonisolated(unsafe) let out = out
-                    nonisolated(unsafe) let input = input
-                    nonisolated(unsafe) let transform = transform
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let start = n * chunk / chunks
-                        let end = n * (chunk + 1) / chunks
-                        for i in start..<end {
-                            if failed.load(ordering: .relaxed) { return }
-                            do {
-                                out[i] = try transform(input[i])
-                            } catch {
-                                failure.withLock { if $0 == nil { $0 = error } }
-                                failed.store(true, ordering: .relaxed)
-                                return
-                            }
-                        }
-                    }
-                    if let error = failure.withLock({ $0 }) { throw error }
-                }
-            }
-        }
-        return results.map { $0! }
-    }
-}
-
-/// How many cores the process may use.
-enum ProcessInfoCores {
-    static let active: Int = {
+/// The processors this process may use.
+public enum Cores {
+    public static let available: Int = {
         #if canImport(Glibc)
         return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
@@ -55,8 +16,46 @@ enum ProcessInfoCores {
     }()
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+/// Runs `body(i, chunk)` for every i in 0..<count on all cores: the range is cut into at
+/// most `chunks` contiguous pieces (none smaller than `minimumChunk`), which threads take in
+/// turn. `chunk` (below `chunks`) names the piece, so that callers can keep state per piece
+/// (an encoder, a buffer). Results come back in input order. The first error thrown stops the
+/// pieces that have not started and is rethrown.
+public func concurrentChunks<T>(_ count: Int, chunks: Int, minimumChunk: Int = 64,
+                                _ body: (Int, Int) throws -> T) throws -> [T] {
+    let pieces = Swift.max(1, Swift.min(chunks, count / Swift.max(1, minimumChunk)))
+    guard pieces > 1 else { return try (0..<count).map { try body($0, 0) } }
+    var results = [T?](repeating: nil, count: count)
+    let failure = Locked<(any Error)?>(nil)
+    try withoutActuallyEscaping(body) { body in
+        try results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                guard failure.withLock({ $0 == nil }) else { return }
+                let first = count * piece / pieces, last = count * (piece + 1) / pieces
+                do {
+                    for i in first..<last { out[i] = try body(i, piece) }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+            if let error = failure.withLock({ $0 }) { throw error }
+        }
+    }
+    return results.map { $0! }
+}
+
+extension Array where Element: Sendable {
+    /// `map` on all cores, results in input order (see ``concurrentChunks(_:chunks:minimumChunk:_:)``).
+    /// Small arrays (under two `minimumChunk`s) are mapped on the calling thread, where threads
+    /// would cost more than they save.
+    public func parallelMap<T>(minimumChunk: Int = 256, _ transform: (Element) throws -> T) throws -> [T] {
+        try withUnsafeBufferPointer { elements in
+            nonisolated(unsafe) let elements = elements
+            return try concurrentChunks(elements.count, chunks: Cores.available * 8, minimumChunk: minimumChunk) { i, _ in
+                try transform(elements[i])
+            }
+        }
+    }
+}

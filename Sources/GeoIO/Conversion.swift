@@ -68,7 +68,7 @@ public struct FeatureConversion: Sendable {
     /// Reads every feature of `reader` and writes it through `writer`, rejects into `rejects`
     /// (nil: the first rejection is thrown).
     public func run(reader: any FeatureReader, writer: GeoJSONWriter, rejects: RejectsReport?) throws -> ConversionSummary {
-        let workerCount = Swift.max(1, Swift.min(8, ProcessCores.count * 2))
+        let workerCount = Swift.max(1, Swift.min(8, Cores.available * 2))
         // Rejected features go to the report as read: in the source CRS, every digit kept.
         let original = try GeoJSONEncoder(options: GeoJSONWriteOptions(crs: reader.crs, precision: nil), sourceCRS: reader.crs)
         let workers = (0..<workerCount).map { _ in Worker(encoder: writer.makeEncoder(), original: original) }
@@ -200,18 +200,3 @@ public struct FeatureConversion: Sendable {
                        reason: reason)
     }
 }
-
-/// How many cores the process may use.
-enum ProcessCores {
-    static let count: Int = {
-        #if canImport(Glibc)
-        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return Swift.max(1, Int(sysconf(_SC_NPROCESSORS_ONLN)))
-        #endif
-    }()
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,4 +1,3 @@
-import Dispatch
 import GeoCore
 
 /// What a reader hands on for each input record: a feature, or the reason it cannot be one.
@@ -40,33 +39,8 @@ extension FeatureReader {
 
     public func nextBatch<T>(maxCount: Int, workers: Int, transform: @Sendable (ReadResult, Int) throws -> T) throws -> [T] {
         let items = try nextBatch(maxCount: maxCount)
-        return try parallelChunks(items.count, workers: workers) { i, worker in try transform(items[i], worker) }
+        return try concurrentChunks(items.count, chunks: workers) { i, worker in try transform(items[i], worker) }
     }
-}
-
-/// Runs `body(i, worker)` for i in 0..<count, split into at most `workers` contiguous chunks
-/// that run in parallel; results in order. The first error thrown is rethrown.
-func parallelChunks<T>(_ count: Int, workers: Int, minimumChunk: Int = 64,
-                       _ body: @Sendable (Int, Int) throws -> T) throws -> [T] {
-    let chunks = Swift.max(1, Swift.min(workers, count / minimumChunk))
-    var results = [T?](repeating: nil, count: count)
-    let failure = Locked<(any Error)?>(nil)
-    withoutActuallyEscaping(body) { body in
-        results.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            let work: @Sendable (Int) -> Void = { chunk in
-                let first = count * chunk / chunks, last = count * (chunk + 1) / chunks
-                do {
-                    for i in first..<last { out[i] = try body(i, chunk) }
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                }
-            }
-            if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
-        }
-    }
-    if let error = failure.withLock({ $0 }) { throw error }
-    return results.map { $0! }
 }
 
 /// How readers treat what they read.

@@ -207,7 +207,7 @@ public final class GeoJSONReader: FeatureReader {
             buffered.removeLast(out.count)
             return out
         }
-        return try nextBatch(maxCount: maxCount, workers: ProcessCores.count * 2) { item, _ in item }
+        return try nextBatch(maxCount: maxCount, workers: Cores.available * 2) { item, _ in item }
     }
 
     /// The members after the features array, and the end of the file.
@@ -304,7 +304,7 @@ public final class GeoJSONReader: FeatureReader {
         let prototype = FeatureParser(crs: crs, crsIsDefault: crsOrigin == "RFC 7946 default", keepZ: options.keepZ)
         nonisolated(unsafe) let base = UnsafePointer(source.base)
         let firstIndex = index, origin = source.origin
-        let parsed: [(ParsedFeature<T>, FeatureID?)] = try parallelChunks(ranges.count, workers: workers) { i, worker in
+        let parsed: [(ParsedFeature<T>, FeatureID?)] = try concurrentChunks(ranges.count, chunks: workers) { i, worker in
             var parser = prototype
             var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
             do {
