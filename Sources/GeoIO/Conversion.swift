@@ -43,12 +43,18 @@ public struct FeatureConversion: Sendable {
         case failed(any Error)
     }
 
+    /// Encoded bytes of one worker for one batch.
+    private final class OutputBuffer: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+
     /// One worker's encoders, buffers and counts. Only its worker touches it during a batch.
     private final class Worker: @unchecked Sendable {
         var encoder: GeoJSONEncoder
         var original: GeoJSONEncoder
-        /// Two output buffers: one being filled, one being written.
-        var buffers: [[UInt8]] = [[], []]
+        /// Two output buffers, each its own object: one being filled while the writing queue
+        /// reads the other (a semaphore per buffer set orders the hand-over).
+        let buffers = [OutputBuffer(), OutputBuffer()]
         var invalid: [String] = []
         var invalidCount = 0
         var repaired = 0
@@ -59,10 +65,11 @@ public struct FeatureConversion: Sendable {
         }
     }
 
-    /// Counters the writing queue keeps.
+    /// Counters the writing queue keeps (read by the caller only after `sync`).
     private final class Progress: @unchecked Sendable {
         var summary = ConversionSummary()
-        var failure: (any Error)?
+        /// The writing queue's first error; the reading loop polls it.
+        let failure = Locked<(any Error)?>(nil)
     }
 
     /// Reads every feature of `reader` and writes it through `writer`, rejects into `rejects`
@@ -86,13 +93,13 @@ public struct FeatureConversion: Sendable {
 
         func drain() throws {
             writing.sync {}
-            if let failure = progress.failure { throw failure }
+            if let failure = progress.failure.withLock({ $0 }) { throw failure }
         }
 
         while true {
             let set = batchNumber % 2
             free[set].wait()
-            for worker in workers { worker.buffers[set].removeAll(keepingCapacity: true) }
+            for worker in workers { worker.buffers[set].bytes.removeAll(keepingCapacity: true) }
             let outcomes: [Outcome]
             do {
                 outcomes = try reader.nextBatch(maxCount: batchSize, workers: workerCount) { item, w in
@@ -121,12 +128,12 @@ public struct FeatureConversion: Sendable {
             batchNumber += 1
             writing.async {
                 defer { free[set].signal() }
-                guard progress.failure == nil else { return }
+                guard progress.failure.withLock({ $0 == nil }) else { return }
                 do {
                     for outcome in outcomes {
                         switch outcome {
                         case let .written(w, range, bounds, sourceBounds):
-                            try writer.writeEncoded(workers[w].buffers[set][range], bounds: bounds)
+                            try writer.writeEncoded(workers[w].buffers[set].bytes[range], bounds: bounds)
                             progress.summary.written += 1
                             if !sourceBounds.isEmpty { progress.summary.sourceBounds.formUnion(sourceBounds) }
                         case let .rejected(problem, raw, invalid):
@@ -139,10 +146,10 @@ public struct FeatureConversion: Sendable {
                         }
                     }
                 } catch {
-                    progress.failure = error
+                    progress.failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
-            if progress.failure != nil { break }
+            if progress.failure.withLock({ $0 != nil }) { break }
         }
         try drain()
         var summary = progress.summary
@@ -183,9 +190,10 @@ public struct FeatureConversion: Sendable {
                     }
                 }
             }
-            let start = worker.buffers[set].count
-            let bounds = try worker.encoder.encode(feature, into: &worker.buffers[set])
-            return .written(worker: index, range: start..<worker.buffers[set].count, bounds: bounds,
+            let buffer = worker.buffers[set]
+            let start = buffer.bytes.count
+            let bounds = try worker.encoder.encode(feature, into: &buffer.bytes)
+            return .written(worker: index, range: start..<buffer.bytes.count, bounds: bounds,
                             sourceBounds: feature.geometry?.envelope ?? .empty)
         } catch let error as CRSError {
             return .rejected(FeatureConversion.problem(feature, path, "\(error)"), raw: raw(), invalid: false)
