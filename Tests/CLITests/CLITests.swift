@@ -124,6 +124,28 @@ import TestSupport
         #expect(r.status == 65)
     }
 
+    @Test func dataOutsideTheAreaOfUseIsWarnedAboutNotRefused() throws {
+        // 150000 5650000 in EPSG:25832 lies near 4.0° E (cs2cs), west of the zone's 6° E:
+        // NRW data can reach there, so it is converted, with a warning.
+        let input = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:25832"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[150000,5650000]}}]}"#
+        let r = try nordwaerts(["convert", "-", "-"], input: input)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("outside the area of use of EPSG:25832"))
+        let cs2cs = try ExternalTools.run("cs2cs", ["-f", "%.7f", "EPSG:25832", "EPSG:4326"], input: "150000 5650000\n")
+        let latLon = cs2cs.stdout.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Double($0) }
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let point = (((json["features"] as! [[String: Any]])[0]["geometry"] as! [String: Any])["coordinates"] as! [Double])
+        #expect(abs(point[0] - latLon[1]) < 1.5e-7 && abs(point[1] - latLon[0]) < 1.5e-7)
+    }
+
+    @Test func standardInputAndOutput() throws {
+        let seq = (0..<3).map { #"{"type":"Feature","properties":{"n":\#($0)},"geometry":{"type":"Point","coordinates":[7.4,51.\#($0)]}}"# }.joined(separator: "\n")
+        let r = try nordwaerts(["convert", "-", "-", "--format", "geojsonseq"], input: seq)
+        #expect(r.status == 0 && r.stdout.split(separator: "\n").count == 3)
+        let inspect = try nordwaerts(["inspect", "-"], input: seq)
+        #expect(inspect.stdout.contains("features:  3") && inspect.stdout.contains("OGC:CRS84"))
+    }
+
     @Test func rejectedFeaturesAreReportedNotLost() throws {
         let dir = try ExternalTools.temporaryDirectory()
         let input = try file("mixed.geojson", """
