@@ -51,7 +51,7 @@ extension Geometry {
     /// Whether the DE-9IM matrix matches a pattern such as "T*F**F***" (contains).
     public func relate(_ other: Geometry, matches pattern: String) throws -> Bool {
         guard pattern.utf8.count == 9, pattern.allSatisfy({ "TF*012".contains($0) }) else {
-            throw GeometryError.invalidCoordinates("DE-9IM pattern '\(pattern)' must be 9 characters of T, F, *, 0, 1, 2")
+            throw GeometryError.invalidArgument(operation: "relate", message: "DE-9IM pattern '\(pattern)' must be 9 characters of T, F, *, 0, 1, 2")
         }
         _ = try commonCRS(with: other, "relate")
         let context = GEOSContext.current

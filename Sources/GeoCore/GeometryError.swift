@@ -12,6 +12,8 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
     case geographicCRS(operation: String, crs: String)
     /// An operation that needs another kind of geometry.
     case wrongGeometryType(operation: String, expected: String, actual: GeometryType)
+    /// An argument outside what the operation accepts (a malformed DE-9IM pattern, say).
+    case invalidArgument(operation: String, message: String)
     /// A component index past the end.
     case indexOutOfRange(operation: String, index: Int, count: Int)
 
@@ -29,6 +31,8 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(operation) needs metric coordinates, but the geometry is in the geographic CRS \(crs) (degrees); transform it to a projected CRS such as EPSG:25832 first"
         case let .wrongGeometryType(operation, expected, actual):
             return "\(operation) needs \(expected), not a \(actual)"
+        case let .invalidArgument(operation, message):
+            return "\(operation): \(message)"
         case let .indexOutOfRange(operation, index, count):
             return "\(operation): index \(index) is out of range (0..<\(count))"
         }

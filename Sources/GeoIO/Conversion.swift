@@ -164,9 +164,10 @@ public struct FeatureConversion: Sendable {
     /// Validity policy and encoding of one record, on its worker.
     private static func handle(_ item: ReadResult, _ worker: Worker, set: Int, index: Int,
                                policy: InvalidGeometryPolicy, path: String) -> Outcome {
-        guard case var .feature(feature) = item else {
-            if case let .rejected(problem, raw) = item { return .rejected(problem, raw: raw, invalid: false) }
-            return .failed(IOError.unusable(path: path, message: "unexpected reader result"))
+        var feature: Feature
+        switch item {
+        case let .rejected(problem, raw): return .rejected(problem, raw: raw, invalid: false)
+        case let .feature(read): feature = read
         }
         func raw() -> String? {
             var bytes: [UInt8] = []

@@ -53,7 +53,7 @@ public struct LayerInspection: Sendable, Codable {
                 try feature.geometry.map { try $0.validity() }
             }
             for (feature, check) in zip(batch, validity) {
-                guard let geometry = feature.geometry, let check else { continue }
+                guard let check else { continue }
                 if check.isValid {
                     report.valid += 1
                 } else {
@@ -63,7 +63,6 @@ public struct LayerInspection: Sendable, Codable {
                         report.invalidExamples.append(FeatureConversion.problem(feature, reader.path, "invalid geometry: \(check)").description)
                     }
                 }
-                _ = geometry
             }
             batch.removeAll(keepingCapacity: true)
         }

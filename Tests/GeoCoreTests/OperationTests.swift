@@ -21,6 +21,7 @@ import Testing
         // Interiors apart, edges shared (1), everything else 2-dimensional outside: worked out by hand.
         #expect(try square.relate(neighbour) == "FF2F11212")
         #expect(try square.relate(inner, matches: "T*****FF*"))
+        #expect(throws: GeometryError.self) { try square.relate(inner, matches: "TTX") }
         // (30 30) is 20√2 ≈ 28.28 from the corner (10 10).
         #expect(try square.isWithinDistance(28.29, of: far) && !square.isWithinDistance(28.28, of: far))
     }
