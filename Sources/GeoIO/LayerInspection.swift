@@ -41,54 +41,61 @@ public struct LayerInspection: Sendable, Codable {
     public var invalidExamples: [String] = []
     public var warnings: [String] = []
 
-    /// Reads every feature of `reader` once.
+    /// What the parsing worker learns about one feature, so that features need not outlive it.
+    private enum Observation: Sendable {
+        case rejected(String)
+        case feature(properties: Properties, type: String, isEmpty: Bool, hasZ: Bool, envelope: Envelope,
+                     validity: Validity?, problem: String?)
+    }
+
+    /// Reads every feature of `reader` once; each feature is examined (validity included) on
+    /// the worker that parsed it.
     public static func inspect(_ reader: any FeatureReader, batchSize: Int = 8192) throws -> LayerInspection {
         var report = LayerInspection(path: reader.path, crs: reader.crs.identifier, crsName: reader.crs.name,
                                      crsOrigin: (reader as? GeoJSONReader)?.crsOrigin ?? "given")
         var schema = Schema()
         var envelope = Envelope.empty
-        var batch: [Feature] = []
-        func flush() throws {
-            let validity = try batch.parallelMap(minimumChunk: 128) { feature -> Validity? in
-                try feature.geometry.map { try $0.validity() }
+        let path = reader.path
+        let observe: @Sendable (ReadResult, Int) throws -> Observation = { item, _ in
+            switch item {
+            case let .rejected(problem, _):
+                return .rejected(problem.description)
+            case let .feature(feature):
+                guard let geometry = feature.geometry else {
+                    return .feature(properties: feature.properties, type: "null", isEmpty: false, hasZ: false,
+                                    envelope: .empty, validity: nil, problem: nil)
+                }
+                let validity = try geometry.validity()
+                return .feature(properties: feature.properties, type: geometry.type.description, isEmpty: geometry.isEmpty,
+                                hasZ: geometry.hasZ, envelope: geometry.envelope, validity: validity,
+                                problem: validity.isValid ? nil : FeatureConversion.problem(feature, path, "invalid geometry: \(validity)").description)
             }
-            for (feature, check) in zip(batch, validity) {
-                guard let check else { continue }
-                if check.isValid {
-                    report.valid += 1
-                } else {
-                    report.invalid += 1
-                    report.invalidReasons[check.reason ?? "invalid", default: 0] += 1
-                    if report.invalidExamples.count < 10 {
-                        report.invalidExamples.append(FeatureConversion.problem(feature, reader.path, "invalid geometry: \(check)").description)
+        }
+        while case let observations = try reader.nextBatch(maxCount: batchSize, workers: Cores.available * 2, transform: observe),
+              !observations.isEmpty {
+            for observation in observations {
+                switch observation {
+                case let .rejected(text):
+                    report.rejected += 1
+                    if report.rejections.count < 10 { report.rejections.append(text) }
+                case let .feature(properties, type, isEmpty, hasZ, box, validity, problem):
+                    report.features += 1
+                    schema.include(properties)
+                    report.geometryTypes[type, default: 0] += 1
+                    if isEmpty { report.empty += 1 }
+                    if hasZ { report.withZ += 1 }
+                    envelope.formUnion(box)
+                    guard let validity else { continue }
+                    if validity.isValid {
+                        report.valid += 1
+                    } else {
+                        report.invalid += 1
+                        report.invalidReasons[validity.reason ?? "invalid", default: 0] += 1
+                        if report.invalidExamples.count < 10, let problem { report.invalidExamples.append(problem) }
                     }
                 }
             }
-            batch.removeAll(keepingCapacity: true)
         }
-        while case let items = try reader.nextBatch(maxCount: batchSize), !items.isEmpty {
-          for item in items {
-            switch item {
-            case let .rejected(problem, _):
-                report.rejected += 1
-                if report.rejections.count < 10 { report.rejections.append(problem.description) }
-            case let .feature(feature):
-                report.features += 1
-                schema.include(feature.properties)
-                guard let geometry = feature.geometry else {
-                    report.geometryTypes["null", default: 0] += 1
-                    continue
-                }
-                report.geometryTypes[geometry.type.description, default: 0] += 1
-                if geometry.isEmpty { report.empty += 1 }
-                if geometry.hasZ { report.withZ += 1 }
-                envelope.formUnion(geometry.envelope)
-                batch.append(feature)
-                if batch.count >= batchSize { try flush() }
-            }
-          }
-        }
-        try flush()
         if let csv = reader as? CSVPointReader {
             for field in csv.schema.fields { schema.include([field.name: .null]) }
         }
