@@ -2,8 +2,10 @@ import CGEOS
 
 /// How a buffer is shaped: curve approximation, line ends, corners.
 public struct BufferStyle: Sendable, Equatable {
-    public enum CapStyle: Int32, Sendable { case round = 1, flat = 2, square = 3 }
-    public enum JoinStyle: Int32, Sendable { case round = 1, mitre = 2, bevel = 3 }
+    /// How line ends are closed.
+    public enum CapStyle: Sendable { case round, flat, square }
+    /// How corners are turned.
+    public enum JoinStyle: Sendable { case round, mitre, bevel }
 
     /// Segments per quarter circle (8 gives 32 per full circle, GEOS's and Shapely's default).
     public var quadrantSegments: Int
@@ -40,10 +42,32 @@ extension Geometry {
         guard let parameters = GEOSBufferParams_create_r(h) else { throw context.failure("buffer") }
         defer { GEOSBufferParams_destroy_r(h, parameters) }
         GEOSBufferParams_setQuadrantSegments_r(h, parameters, Int32(style.quadrantSegments))
-        GEOSBufferParams_setEndCapStyle_r(h, parameters, style.cap.rawValue)
-        GEOSBufferParams_setJoinStyle_r(h, parameters, style.join.rawValue)
+        GEOSBufferParams_setEndCapStyle_r(h, parameters, style.cap.geosCode)
+        GEOSBufferParams_setJoinStyle_r(h, parameters, style.join.geosCode)
         GEOSBufferParams_setMitreLimit_r(h, parameters, style.mitreLimit)
         GEOSBufferParams_setSingleSided_r(h, parameters, style.singleSided ? 1 : 0)
         return try Geometry.result(GEOSBufferWithParams_r(h, pointer, parameters, distance), "buffer", crs: crs, context: context)
+    }
+}
+
+extension BufferStyle.CapStyle {
+    /// GEOSBufCapStyles.
+    var geosCode: Int32 {
+        switch self {
+        case .round: return Int32(GEOSBUF_CAP_ROUND.rawValue)
+        case .flat: return Int32(GEOSBUF_CAP_FLAT.rawValue)
+        case .square: return Int32(GEOSBUF_CAP_SQUARE.rawValue)
+        }
+    }
+}
+
+extension BufferStyle.JoinStyle {
+    /// GEOSBufJoinStyles.
+    var geosCode: Int32 {
+        switch self {
+        case .round: return Int32(GEOSBUF_JOIN_ROUND.rawValue)
+        case .mitre: return Int32(GEOSBUF_JOIN_MITRE.rawValue)
+        case .bevel: return Int32(GEOSBUF_JOIN_BEVEL.rawValue)
+        }
     }
 }
