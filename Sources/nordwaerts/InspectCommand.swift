@@ -55,8 +55,9 @@ struct InspectCommand: ParsableCommand {
             lines.append("           \(count) × \(reason)")
         }
         lines.append("fields:")
+        let width = r.fields.map(\.name.count).max() ?? 0
         for field in r.fields {
-            lines.append("  \(field.name + String(repeating: " ", count: max(0, 12 - field.name.count)))  \(field.type) (\(field.nonNull) non-null)")
+            lines.append("  \(field.name + String(repeating: " ", count: width - field.name.count))  \(field.type) (\(field.nonNull) non-null)")
         }
         if !r.invalidExamples.isEmpty {
             lines.append("invalid geometries (first \(r.invalidExamples.count)):")
