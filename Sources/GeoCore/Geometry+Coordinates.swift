@@ -38,16 +38,25 @@ extension Geometry {
             throw GeometryError.wrongGeometryType(operation: "coordinates", expected: "a Point, LineString or LinearRing", actual: type)
         }
         let dimension = includeZ && hasZ ? 3 : 2
-        guard !isEmpty, let sequence = GEOSGeom_getCoordSeq_r(h, pointer) else { return dimension }
+        if !isEmpty { _ = Geometry.appendSequence(of: pointer, h, dimension: dimension, to: &buffer) }
+        return dimension
+    }
+
+    /// Appends the positions of a Point, LineString or LinearRing handle to `buffer` in one
+    /// `GEOSCoordSeq_copyToBuffer_r` call; returns how many positions it appended. The one
+    /// place coordinates leave GEOS.
+    static func appendSequence(of g: OpaquePointer, _ h: OpaquePointer, dimension: Int, to buffer: inout [Double]) -> Int {
+        guard let sequence = GEOSGeom_getCoordSeq_r(h, g) else { return 0 }
         var size: UInt32 = 0
         GEOSCoordSeq_getSize_r(h, sequence, &size)
+        let n = Int(size)
+        guard n > 0 else { return 0 }
         let start = buffer.count
-        let count = Int(size) * dimension
-        buffer.append(contentsOf: repeatElement(0, count: count))
+        buffer.append(contentsOf: repeatElement(0, count: n * dimension))
         buffer.withUnsafeMutableBufferPointer { all in
             _ = GEOSCoordSeq_copyToBuffer_r(h, sequence, all.baseAddress! + start, dimension == 3 ? 1 : 0, 0)
         }
-        return dimension
+        return n
     }
 
     /// The geometry's bounds in its own CRS; `.empty` for an empty geometry.
@@ -77,17 +86,7 @@ extension Geometry {
         let h = GEOSContext.handle
         let dimension = includeZ && hasZ ? 3 : 2
         func copy(_ g: OpaquePointer) -> Int {
-            guard let sequence = GEOSGeom_getCoordSeq_r(h, g) else { return 0 }
-            var size: UInt32 = 0
-            GEOSCoordSeq_getSize_r(h, sequence, &size)
-            let n = Int(size)
-            guard n > 0 else { return 0 }
-            let start = coordinates.count
-            coordinates.append(contentsOf: repeatElement(0, count: n * dimension))
-            coordinates.withUnsafeMutableBufferPointer { all in
-                _ = GEOSCoordSeq_copyToBuffer_r(h, sequence, all.baseAddress! + start, dimension == 3 ? 1 : 0, 0)
-            }
-            return n
+            Geometry.appendSequence(of: g, h, dimension: dimension, to: &coordinates)
         }
         func polygon(_ g: OpaquePointer) {
             guard GEOSisEmpty_r(h, g) == 0 else { counts.append(0); return }

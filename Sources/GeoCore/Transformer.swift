@@ -194,16 +194,11 @@ public final class Transformer: Sendable {
         // Point, LineString, LinearRing: one coordinate sequence through PROJ in one call.
         let hasZ = GEOSHasZ_r(h, g) == 1
         let dimension = hasZ ? 3 : 2
-        let sequence = GEOSGeom_getCoordSeq_r(h, g)!
-        var size: UInt32 = 0
-        GEOSCoordSeq_getSize_r(h, sequence, &size)
-        let count = Int(size) * dimension
-        if scratch.count < count { scratch = [Double](repeating: 0, count: count) }
-        let made: OpaquePointer? = try scratch.withUnsafeMutableBufferPointer { all in
-            let buffer = UnsafeMutableBufferPointer(rebasing: all[0..<count])
-            _ = GEOSCoordSeq_copyToBuffer_r(h, sequence, buffer.baseAddress, hasZ ? 1 : 0, 0)
+        scratch.removeAll(keepingCapacity: true)
+        let size = Geometry.appendSequence(of: g, h, dimension: dimension, to: &scratch)
+        let made: OpaquePointer? = try scratch.withUnsafeMutableBufferPointer { buffer in
             try transformOnce(buffer, dimension, operation)
-            guard let newSequence = GEOSCoordSeq_copyFromBuffer_r(h, buffer.baseAddress, size, hasZ ? 1 : 0, 0) else { return nil }
+            guard let newSequence = GEOSCoordSeq_copyFromBuffer_r(h, buffer.baseAddress, UInt32(size), hasZ ? 1 : 0, 0) else { return nil }
             let geometry: OpaquePointer?
             switch type {
             case Int32(GEOS_POINT.rawValue): geometry = GEOSGeom_createPoint_r(h, newSequence)

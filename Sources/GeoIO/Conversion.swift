@@ -15,8 +15,6 @@ public struct ConversionSummary: Sendable {
     /// The first few invalid features, for the warning.
     public var invalidExamples: [String] = []
     public var warnings: [String] = []
-    /// Bounds of the input in its own CRS.
-    public var sourceBounds = Envelope.empty
 }
 
 /// Streams features from a reader to a GeoJSON writer: validity policy, reprojection,
@@ -37,7 +35,7 @@ public struct FeatureConversion: Sendable {
     /// What became of one input record.
     private enum Outcome {
         /// Encoded into buffer `set` of `worker` at `range`.
-        case written(worker: Int, range: Range<Int>, bounds: Envelope, sourceBounds: Envelope)
+        case written(worker: Int, range: Range<Int>, bounds: Envelope)
         case rejected(FeatureProblem, raw: String?, invalid: Bool)
         /// Stop the conversion (an invalid geometry under `fail`).
         case failed(any Error)
@@ -132,10 +130,9 @@ public struct FeatureConversion: Sendable {
                 do {
                     for outcome in outcomes {
                         switch outcome {
-                        case let .written(w, range, bounds, sourceBounds):
+                        case let .written(w, range, bounds):
                             try writer.writeEncoded(workers[w].buffers[set].bytes[range], bounds: bounds)
                             progress.summary.written += 1
-                            if !sourceBounds.isEmpty { progress.summary.sourceBounds.formUnion(sourceBounds) }
                         case let .rejected(problem, raw, invalid):
                             progress.summary.rejected += 1
                             if invalid { progress.summary.skippedInvalid += 1 }
@@ -194,8 +191,7 @@ public struct FeatureConversion: Sendable {
             let buffer = worker.buffers[set]
             let start = buffer.bytes.count
             let bounds = try worker.encoder.encode(feature, into: &buffer.bytes)
-            return .written(worker: index, range: start..<buffer.bytes.count, bounds: bounds,
-                            sourceBounds: feature.geometry?.envelope ?? .empty)
+            return .written(worker: index, range: start..<buffer.bytes.count, bounds: bounds)
         } catch let error as CRSError {
             return .rejected(FeatureConversion.problem(feature, path, "\(error)"), raw: raw(), invalid: false)
         } catch {

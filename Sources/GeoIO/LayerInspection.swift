@@ -122,11 +122,12 @@ public struct LayerInspection: Sendable, Codable {
         return out
     }
 
-    /// A warning when data reach outside the CRS's area of use (not an error: NRW uses
-    /// EPSG:25832 west of 6°E too).
-    public static func areaOfUseWarning(_ e: Envelope, crs: CRS, path: String) -> String? {
+    /// A warning when data reach outside the area of use of `crs`, their CRS (not an error:
+    /// NRW uses EPSG:25832 west of 6°E too). `e` are the data's bounds in `boundsCRS` (default:
+    /// `crs` itself), so that a writer's output bounds serve as well.
+    public static func areaOfUseWarning(_ e: Envelope, in boundsCRS: CRS? = nil, crs: CRS, path: String) -> String? {
         guard let area = crs.areaOfUse, !e.isEmpty else { return nil }
-        let lonLat = toWGS84(e, from: crs)
+        let lonLat = toWGS84(e, from: boundsCRS ?? crs)
         guard !lonLat.isEmpty else { return nil }
         let inside = area.contains(longitude: lonLat.minX, latitude: lonLat.minY) && area.contains(longitude: lonLat.maxX, latitude: lonLat.maxY)
         guard !inside else { return nil }

@@ -92,11 +92,12 @@ struct ConvertCommand: ParsableCommand {
                 report?.abandon()
                 throw error
             }
-            describe(summary, reader: reader, target: target, rejectsPath: rejectsPath, policy: policy)
+            describe(summary, reader: reader, target: target, outputBounds: writer.bounds, rejectsPath: rejectsPath)
         }
     }
 
-    private func describe(_ s: ConversionSummary, reader: any FeatureReader, target: CRS, rejectsPath: String, policy: InvalidGeometryPolicy) {
+    private func describe(_ s: ConversionSummary, reader: any FeatureReader, target: CRS, outputBounds: Envelope,
+                          rejectsPath: String) {
         var text = "nordwaerts: \(s.read) features read from \(reader.path) (\(reader.crs.identifier)), \(s.written) written to \(output) (\(target == .wgs84 ? "RFC 7946" : target.identifier))"
         if s.rejected > 0 { text += ", \(s.rejected) rejected → \(rejectsPath)" }
         printError(text)
@@ -106,7 +107,8 @@ struct ConvertCommand: ParsableCommand {
             for example in s.invalidExamples { printError("  \(example)") }
         }
         for warning in s.warnings { printError("warning: \(warning)") }
-        if let warning = LayerInspection.areaOfUseWarning(s.sourceBounds, crs: reader.crs, path: reader.path) {
+        // The writer kept the bounds of what it wrote (in the output CRS); no second pass over GEOS.
+        if let warning = LayerInspection.areaOfUseWarning(outputBounds, in: target, crs: reader.crs, path: reader.path) {
             printError("warning: \(warning)")
         }
     }
