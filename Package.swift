@@ -3,7 +3,8 @@
 //
 // Layers, each depending only on those below it:
 //   CGEOS, CPROJ (system libraries) → GeoCore (geometry and CRS) → GeoIO (features, GeoJSON, CSV)
-//   → (analyses, later) → nordwaerts (the batch CLI).
+//   → UrbanAnalysis (parcels, districts, potential; later corridors, harbour, energy)
+//   → nordwaerts (the batch CLI).
 import PackageDescription
 
 let package = Package(
@@ -11,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "GeoIO", targets: ["GeoIO"]),
+        .library(name: "UrbanAnalysis", targets: ["UrbanAnalysis"]),
         .executable(name: "nordwaerts", targets: ["nordwaerts"]),
     ],
     dependencies: [
@@ -35,16 +37,21 @@ let package = Package(
             name: "GeoIO",
             dependencies: ["GeoCore"]
         ),
+        .target(
+            name: "UrbanAnalysis",
+            dependencies: ["GeoCore", "GeoIO"]
+        ),
         .executableTarget(
             name: "nordwaerts",
             dependencies: [
-                "GeoCore", "GeoIO",
+                "GeoCore", "GeoIO", "UrbanAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
+        .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,8 +15,9 @@ extension Geometry {
         try unary("concaveHull") { GEOSConcaveHull_r($0, pointer, ratio, allowHoles ? 1 : 0) }
     }
 
-    /// The smallest-area rectangle of any orientation that holds the geometry; the base of
-    /// rectangularity and elongation measures of parcels.
+    /// GEOS's `GEOSMinimumRotatedRectangle`: in GEOS 3.11 the enclosing rectangle of minimum
+    /// *width*, which is not always the one of minimum area (use ``minimumAreaRectangle()``
+    /// for shape measures).
     public func minimumRotatedRectangle() throws -> Geometry {
         try unary("minimumRotatedRectangle") { GEOSMinimumRotatedRectangle_r($0, pointer) }
     }
@@ -33,4 +34,40 @@ extension Geometry {
 
     /// The boundary (rings of polygons, end points of lines).
     public func boundary() throws -> Geometry { try unary("boundary") { GEOSBoundary_r($0, pointer) } }
+}
+
+extension Geometry {
+    /// The smallest-area rectangle of any orientation that encloses the geometry, found from
+    /// the convex hull by rotating calipers (see ``OrientedRectangle``); nil for an empty
+    /// geometry.
+    ///
+    /// This is the rectangle Shapely 2's `minimum_rotated_rectangle` returns. GEOS 3.11's
+    /// `GEOSMinimumRotatedRectangle` (``minimumRotatedRectangle()``) instead returns the
+    /// rectangle of minimum *width*, which can be larger: parcel shape measures use this one.
+    public func minimumAreaRectangle() throws -> OrientedRectangle? {
+        guard !isEmpty else { return nil }
+        let hull = try convexHull()
+        var points: [Coordinate]
+        switch hull.type {
+        case .polygon:
+            points = try hull.exteriorRing().coordinates()
+            points.removeLast() // the closing repeat
+            if Geometry.signedArea(points) < 0 { points.reverse() }
+        default:
+            points = try hull.coordinates()
+        }
+        return OrientedRectangle.enclosing(convexHull: points)
+    }
+
+    /// The signed area of a ring's vertices (shoelace; positive when counter-clockwise).
+    static func signedArea(_ ring: [Coordinate]) -> Double {
+        guard ring.count > 2 else { return 0 }
+        var sum = 0.0
+        var previous = ring[ring.count - 1]
+        for point in ring {
+            sum += previous.x * point.y - point.x * previous.y
+            previous = point
+        }
+        return sum / 2
+    }
 }

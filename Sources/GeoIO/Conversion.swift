@@ -200,8 +200,6 @@ public struct FeatureConversion: Sendable {
     }
 
     static func problem(_ feature: Feature, _ path: String, _ reason: String) -> FeatureProblem {
-        FeatureProblem(path: path, index: feature.origin?.index ?? 0, id: feature.displayID,
-                       location: feature.origin?.line.map { SourceLocation(offset: feature.origin!.offset, line: $0) },
-                       reason: reason)
+        FeatureProblem(feature: feature, path: path, reason: reason)
     }
 }

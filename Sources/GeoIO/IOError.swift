@@ -60,6 +60,13 @@ public struct FeatureProblem: Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A problem with `feature` of the file at `path`, located by the feature's origin.
+    public init(feature: Feature, path: String, reason: String) {
+        self.init(path: path, index: feature.origin?.index ?? 0, id: feature.displayID,
+                  location: feature.origin?.line.map { SourceLocation(offset: feature.origin!.offset, line: $0) },
+                  reason: reason)
+    }
+
     public var description: String {
         var text = path
         if let location, location.line != nil { text += location.description }

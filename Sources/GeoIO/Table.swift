@@ -1,0 +1,101 @@
+/// A table of typed values: what analyses return per district, per grid cell or per parcel,
+/// written as CSV (for spreadsheets and pandas) or JSON (for scripts).
+///
+/// Column names carry their unit (`area_m2`, `residents_per_km2`), so a file read without its
+/// documentation still says what it holds.
+public struct Table: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[PropertyValue]]
+
+    public init(columns: [String], rows: [[PropertyValue]] = []) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The position of a column, or nil.
+    public func index(of column: String) -> Int? { columns.firstIndex(of: column) }
+
+    /// The value in `row` under `column`, or nil when there is no such column.
+    public subscript(row: Int, column: String) -> PropertyValue? {
+        index(of: column).map { rows[row][$0] }
+    }
+
+    /// How a table is written as CSV.
+    public struct CSVStyle: Sendable, Equatable {
+        /// The field separator.
+        public var separator: UInt8
+        /// Whether doubles use a decimal comma (with `;` as separator, as German Excel expects).
+        public var decimalComma: Bool
+        /// Whether the file starts with a UTF-8 byte order mark (Excel needs it to read UTF-8).
+        public var byteOrderMark: Bool
+
+        /// RFC 4180 with `,`, `\n` line ends, doubles in shortest round-trip form (`0.1`, `12.0`).
+        public static let standard = CSVStyle(separator: 0x2C, decimalComma: false, byteOrderMark: false)
+        /// `;`, decimal commas and a byte order mark: opens correctly in a German Excel.
+        public static let excel = CSVStyle(separator: 0x3B, decimalComma: true, byteOrderMark: true)
+    }
+
+    /// The table as CSV text: a header line, one line per row; fields holding the separator,
+    /// a quote or a line break are quoted (RFC 4180); null is an empty field.
+    public func csv(style: CSVStyle = .standard) -> [UInt8] {
+        var out: [UInt8] = style.byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
+        func field(_ text: String) {
+            let bytes = Array(text.utf8)
+            if bytes.contains(where: { $0 == style.separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                out.append(0x22)
+                for b in bytes {
+                    if b == 0x22 { out.append(0x22) }
+                    out.append(b)
+                }
+                out.append(0x22)
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
+        for (i, name) in columns.enumerated() {
+            if i > 0 { out.append(style.separator) }
+            field(name)
+        }
+        out.append(0x0A)
+        for row in rows {
+            for (i, value) in row.enumerated() {
+                if i > 0 { out.append(style.separator) }
+                switch value {
+                case .null: break
+                case let .double(d):
+                    var text: [UInt8] = []
+                    NumberFormatting.appendShortest(d, to: &text)
+                    if style.decimalComma { text = text.map { $0 == 0x2E ? 0x2C : $0 } }
+                    field(String(decoding: text, as: UTF8.self))
+                case .array, .object:
+                    var text: [UInt8] = []
+                    JSONWriting.appendValue(value, to: &text)
+                    field(String(decoding: text, as: UTF8.self))
+                default:
+                    field(value.description)
+                }
+            }
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    /// The table as a JSON array of objects, one per row, keys in column order.
+    public func json() -> [UInt8] {
+        var out: [UInt8] = [0x5B]
+        for (r, row) in rows.enumerated() {
+            out.append(contentsOf: r == 0 ? [0x0A] : [0x2C, 0x0A])
+            JSONWriting.appendObject(Properties(Array(zip(columns, row)).map { (name: $0.0, value: $0.1) }), to: &out)
+        }
+        out.append(contentsOf: [0x0A, 0x5D, 0x0A])
+        return out
+    }
+
+    /// Writes the table atomically (temporary file, then rename): CSV unless the path ends
+    /// in `.json`.
+    public func write(to path: String, csvStyle: CSVStyle = .standard) throws {
+        let file = try OutputFile(path: path)
+        try file.write(path.lowercased().hasSuffix(".json") ? json() : csv(style: csvStyle))
+        try file.commit()
+    }
+}

@@ -1,0 +1,170 @@
+import GeoCore
+import GeoIO
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Indicators per reporting unit (Stadtbezirk, statistical district, grid cell), for the
+/// Nordwärts area as a whole and for the rest of the city, so that north and rest compare.
+///
+/// Over the parcels assigned to a unit (``DistrictAssignment``; with area weights each
+/// parcel counts with its weight w, otherwise w = 1), with `A` the parcel area:
+///
+/// - `parcel_count = Σ w`, `parcel_area_m2 = S = Σ w·A`, `area_<class>_m2 = Σ w·A` per land use
+/// - `landuse_entropy = −Σₖ pₖ ln pₖ / ln 8`, `pₖ` = class k's share of S over the classes
+///   present; the divisor is always ln 8 (the eight classes), 0 if S = 0 (STANDARD PIPELINE, g)
+/// - `mean_grz = Σ w·grz / Σ w` (unweighted by area, as stage g), 0 without parcels
+/// - `grz_area_weighted = Σ w·G / S` and `gfz_area_weighted = Σ w·F / S`: the unit's built
+///   and floor area over its parcel area (what a planner means by "the district's GRZ")
+/// - `residents_per_km2 = population / (district_area_m2 / 10⁶)`, with the unit's own polygon area
+/// - `potential_count`, `potential_area_m2`: eligible parcels of ``DevelopmentPotential``
+/// - `served_share = Σ w·A·catchment_share / S` when catchment shares are given (stage g)
+///
+/// The `Nordwärts` and `Rest of city` rows add up the sums of their units and compute the
+/// ratios from those sums (not as means of the units' ratios). Land use that is missing or
+/// not mapped counts in the parcel area but in no class (`area_unmapped_m2`).
+public struct DistrictIndicators: Codable, Sendable, Equatable {
+    /// Whether to add the `Nordwärts` and `Rest of city` rows. Default true.
+    public var nordwaertsRows: Bool = true
+
+    public init(nordwaertsRows: Bool = true) { self.nordwaertsRows = nordwaertsRows }
+
+    enum CodingKeys: String, CodingKey { case nordwaertsRows = "nordwaerts_rows" }
+
+    /// Sums of one unit (or group), filled parcel by parcel so that a stream of parcels can
+    /// feed it.
+    public struct Tally: Sendable {
+        public var parcels = 0.0
+        public var parcelArea = 0.0
+        public var areaByUse = [Double](repeating: 0, count: LandUse.allCases.count)
+        public var unmappedArea = 0.0
+        public var grzSum = 0.0
+        public var builtArea = 0.0
+        public var floorArea = 0.0
+        public var potentialCount = 0.0
+        public var potentialArea = 0.0
+        public var servedArea = 0.0
+
+        public init() {}
+
+        /// Adds one parcel with weight `w`.
+        public mutating func add(_ m: ParcelMetrics.Measures, weight w: Double = 1, eligible: Bool = false, catchmentShare: Double? = nil) {
+            parcels += w
+            parcelArea += w * m.area
+            if let use = m.landUse { areaByUse[LandUse.allCases.firstIndex(of: use)!] += w * m.area } else { unmappedArea += w * m.area }
+            grzSum += w * m.grz
+            builtArea += w * m.builtArea
+            floorArea += w * m.floorArea
+            if eligible {
+                potentialCount += w
+                potentialArea += w * m.area
+            }
+            if let catchmentShare { servedArea += w * m.area * catchmentShare }
+        }
+
+        public mutating func merge(_ other: Tally) {
+            parcels += other.parcels
+            parcelArea += other.parcelArea
+            for k in areaByUse.indices { areaByUse[k] += other.areaByUse[k] }
+            unmappedArea += other.unmappedArea
+            grzSum += other.grzSum
+            builtArea += other.builtArea
+            floorArea += other.floorArea
+            potentialCount += other.potentialCount
+            potentialArea += other.potentialArea
+            servedArea += other.servedArea
+        }
+
+        /// Stage g's land-use mix: −Σ pₖ ln pₖ / ln 8.
+        public var landUseEntropy: Double {
+            guard parcelArea > 0 else { return 0 }
+            var h = 0.0
+            for a in areaByUse where a > 0 {
+                let p = a / parcelArea
+                h -= p * log(p)
+            }
+            return h / log(8.0)
+        }
+    }
+
+    /// Sums the parcels into one tally per unit. `assignment` comes from
+    /// ``DistrictAssignment`` over the same parcels; `potential` and `catchmentShares`, when
+    /// given, have one entry per parcel.
+    public func tally(units: ReportingUnits, measures: [ParcelMetrics.Measures], assignment: [[DistrictAssignment.Share]],
+                      potential: [DevelopmentPotential.Assessment]? = nil, catchmentShares: [Double]? = nil) -> [Tally] {
+        var tallies = [Tally](repeating: Tally(), count: units.count)
+        for (i, shares) in assignment.enumerated() {
+            for share in shares {
+                tallies[share.unit].add(measures[i], weight: share.weight, eligible: potential?[i].eligible ?? false,
+                                        catchmentShare: catchmentShares?[i])
+            }
+        }
+        return tallies
+    }
+
+    /// The indicator table: a row per unit in layer order, then (with `nordwaertsRows`)
+    /// `Nordwärts` and `Rest of city`.
+    public func run(units: ReportingUnits, measures: [ParcelMetrics.Measures], assignment: [[DistrictAssignment.Share]],
+                    potential: [DevelopmentPotential.Assessment]? = nil, catchmentShares: [Double]? = nil,
+                    buildingCounts: [Double]? = nil) -> Table {
+        table(units: units, tallies: tally(units: units, measures: measures, assignment: assignment,
+                                           potential: potential, catchmentShares: catchmentShares),
+              served: catchmentShares != nil, buildingCounts: buildingCounts)
+    }
+
+    /// The indicator table from tallies (see ``tally(units:measures:assignment:potential:catchmentShares:)``).
+    public func table(units: ReportingUnits, tallies: [Tally], served: Bool, buildingCounts: [Double]? = nil) -> Table {
+        var columns = ["id", "name", "nordwaerts", "district_area_m2", "parcel_count", "parcel_area_m2"]
+        columns += LandUse.allCases.map { "area_\($0.rawValue)_m2" } + ["area_unmapped_m2"]
+        columns += ["landuse_entropy", "mean_grz", "grz_area_weighted", "gfz_area_weighted", "built_area_m2", "floor_area_m2",
+                    "population", "residents_per_km2", "potential_count", "potential_area_m2"]
+        if served { columns.append("served_share") }
+        if buildingCounts != nil { columns.append("building_count") }
+        var table = Table(columns: columns)
+
+        func row(id: String, name: String, nordwaerts: PropertyValue, unitArea: Double, population: Double?,
+                 _ t: Tally, buildings: Double?) -> [PropertyValue] {
+            let s = t.parcelArea
+            var values: [PropertyValue] = [.string(id), .string(name), nordwaerts, .double(unitArea),
+                                           count(t.parcels), .double(s)]
+            values += t.areaByUse.map { .double($0) } + [.double(t.unmappedArea)]
+            values += [.double(t.landUseEntropy), .double(t.parcels > 0 ? t.grzSum / t.parcels : 0),
+                       .double(s > 0 ? t.builtArea / s : 0), .double(s > 0 ? t.floorArea / s : 0),
+                       .double(t.builtArea), .double(t.floorArea),
+                       population.map { count($0) } ?? .null,
+                       population.map { .double(unitArea > 0 ? $0 / (unitArea / 1e6) : 0) } ?? .null,
+                       count(t.potentialCount), .double(t.potentialArea)]
+            if served { values.append(.double(s > 0 ? t.servedArea / s : 0)) }
+            if buildingCounts != nil { values.append(buildings.map(count) ?? .null) }
+            return values
+        }
+        for u in 0..<units.count {
+            table.rows.append(row(id: units.ids[u], name: units.names[u], nordwaerts: .bool(units.nordwaerts[u]),
+                                  unitArea: units.areas[u], population: units.populations[u], tallies[u],
+                                  buildings: buildingCounts?[u]))
+        }
+        if nordwaertsRows {
+            for (id, name, member) in [("nordwaerts", "Nordwärts", true), ("rest", "Rest of city", false)] {
+                var t = Tally(), area = 0.0, buildings = 0.0
+                var population: Double? = 0
+                for u in 0..<units.count where units.nordwaerts[u] == member {
+                    t.merge(tallies[u])
+                    area += units.areas[u]
+                    buildings += buildingCounts?[u] ?? 0
+                    population = units.populations[u].flatMap { p in population.map { $0 + p } }
+                }
+                table.rows.append(row(id: id, name: name, nordwaerts: .null, unitArea: area, population: population, t,
+                                      buildings: buildingCounts == nil ? nil : buildings))
+            }
+        }
+        return table
+    }
+
+    /// Whole counts as integers, fractional ones (area-weighted assignment) as doubles.
+    private func count(_ value: Double) -> PropertyValue {
+        value == value.rounded() && abs(value) < 1e15 ? .integer(Int64(value)) : .double(value)
+    }
+}
