@@ -4,6 +4,7 @@
 // Layers, each depending only on those below it:
 //   CGEOS, CPROJ (system libraries) → GeoCore (geometry and CRS) → GeoIO (features, GeoJSON, CSV)
 //   → UrbanAnalysis (parcels, districts, potential; later corridors, harbour, energy)
+//   → DortmundModel (the generator of the modelled layers of the embedded dataset)
 //   → nordwaerts (the batch CLI).
 import PackageDescription
 
@@ -13,6 +14,7 @@ let package = Package(
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "GeoIO", targets: ["GeoIO"]),
         .library(name: "UrbanAnalysis", targets: ["UrbanAnalysis"]),
+        .library(name: "DortmundModel", targets: ["DortmundModel"]),
         .executable(name: "nordwaerts", targets: ["nordwaerts"]),
     ],
     dependencies: [
@@ -41,10 +43,14 @@ let package = Package(
             name: "UrbanAnalysis",
             dependencies: ["GeoCore", "GeoIO"]
         ),
+        .target(
+            name: "DortmundModel",
+            dependencies: ["GeoCore", "GeoIO", "UrbanAnalysis"]
+        ),
         .executableTarget(
             name: "nordwaerts",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis",
+                "GeoCore", "GeoIO", "UrbanAnalysis", "DortmundModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -93,3 +93,13 @@ public struct Properties: Sendable, Equatable, Sequence, ExpressibleByDictionary
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 }
+
+extension PropertyValue {
+    /// The value as compact JSON text (objects keep their member order): for manifests and
+    /// reports that are not GeoJSON.
+    public var jsonText: String {
+        var out: [UInt8] = []
+        JSONWriting.appendValue(self, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -140,3 +140,18 @@ extension Layer {
         return (Layer(name: name, crs: crs, features: features), summary)
     }
 }
+
+extension Layer {
+    /// Writes the layer as GeoJSON, atomically: RFC 7946 (WGS 84, 7 decimals) by default, or
+    /// in `options.crs` with the legacy `crs` member (EPSG:25832 for QGIS).
+    public func write(to path: String, options: GeoJSONWriteOptions = GeoJSONWriteOptions()) throws {
+        let writer = try GeoJSONWriter(path: path, options: options, sourceCRS: crs)
+        do {
+            for feature in features { try writer.write(feature) }
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+}
