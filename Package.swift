@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
-        .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
+        .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
