@@ -12,7 +12,7 @@ struct InspectCommand: ParsableCommand {
         CSV points. Features that cannot be read are counted and listed with their reasons.
 
         Examples:
-          nordwaerts inspect datasets/dortmund-nord/parcels.geojson
+          nordwaerts inspect datasets/dortmund/parcels.geojson
           nordwaerts inspect addresses.csv --from EPSG:25832 --x RW --y HW --json
         """
     )
