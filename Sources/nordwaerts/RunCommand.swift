@@ -59,45 +59,58 @@ struct RunCommand: ParsableCommand {
             let folder = try OutputFolder(path: out, force: force)
             func say(_ text: String) { if !quiet { printError("run: \(text)") } }
 
-            var summaries: [LayerReadSummary] = []
             func read(_ file: String, _ name: String, required: Bool = true) throws -> Layer? {
                 let path = source + "/" + file
                 guard required || FileManager.default.fileExists(atPath: path) else { return nil }
                 let rejects = RejectsReport(path: folder.file("\(name).rejects.jsonl"))
                 let (layer, summary) = try Layer.read(path: path, name: name, rejects: rejects)
                 try rejects.finish()
-                summaries.append(summary)
                 say("read \(summary.read) \(name) (\(summary.repaired) repaired, \(summary.rejected) rejected) from \(path)")
                 return layer
             }
             let districts = try read("stadtbezirke.geojson", "districts")!
-            let parcels = try read("parcels.geojson", "parcels")!
             let buildings = try read("buildings.geojson", "buildings", required: false)
             let stops = try read("vrr_stations.geojson", "stops", required: false)
+            let study = ParcelStudy()
+            let gridUnits = try grid.map {
+                try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, clip: Geometry.unaryUnion(of: districts.geometries))
+            }
+            let context = try ParcelStudy.Context(districts: districts, buildings: buildings, stops: stops, grid: gridUnits, study: study)
 
-            let results = try ParcelStudy().run(.init(parcels: parcels, districts: districts, buildings: buildings, stops: stops))
-            say("analysed \(parcels.count) parcels in \(districts.count) districts: \(results.potential.count) with development potential")
-
+            // The parcels stream through: evaluated and encoded on the worker that parsed them,
+            // written in input order; only the district sums and eligible parcels are kept.
             let options = GeoJSONWriteOptions(crs: target)
-            try results.parcels.write(to: folder.file("parcels.geojson"), options: options)
-            try results.potential.write(to: folder.file("potential.geojson"), options: options)
-            try results.districts.write(to: folder.file("districts.geojson"), options: options)
-            let style: Table.CSVStyle = csvExcel ? .excel : .standard
-            try results.districtTable.write(to: folder.file("districts.csv"), csvStyle: style)
-            try results.districtTable.write(to: folder.file("districts.json"))
-            if let grid {
-                let units = try ReportingUnits.grid(cellSize: grid, covering: districts.envelope,
-                                                    clip: Geometry.unaryUnion(of: districts.geometries))
-                let study = ParcelStudy()
-                let shares = try study.assignment.run(parcels, units: units)
-                let table = study.indicators.run(units: units, measures: results.measures, assignment: shares, potential: results.assessments)
-                try table.write(to: folder.file("grid.csv"), csvStyle: style)
-                let cells = units.layer.features.indices.map { u -> Feature in
-                    var feature = units.layer.features[u]
-                    feature.properties = Properties(zip(table.columns, table.rows[u]).map { (name: $0.0, value: $0.1) })
-                    return feature
+            let parcelRejects = RejectsReport(path: folder.file("parcels.rejects.jsonl"))
+            let stream = try FeatureStream(path: source + "/parcels.geojson", rejects: parcelRejects)
+            let writer = try GeoJSONWriter(path: folder.file("parcels.geojson"), options: options, sourceCRS: stream.crs)
+            let encoders = EncoderPool(for: writer, workers: stream.workerCount)
+            var summary = ParcelStudy.Summary(context: context)
+            while let batch = try stream.nextBatch({ parcel, worker in
+                let evaluation = try study.evaluate(parcel, in: context)
+                return (evaluation, try encoders.encode(evaluation.feature, worker: worker))
+            }) {
+                for (evaluation, encoded) in batch {
+                    summary.add(evaluation)
+                    try writer.writeEncoded(encoded.bytes[...], bounds: encoded.bounds)
                 }
-                try Layer(name: "grid", crs: units.layer.crs, features: cells).write(to: folder.file("grid.geojson"), options: options)
+            }
+            try writer.finish()
+            try parcelRejects.finish()
+            let read = stream.summary
+            say("read \(read.read) parcels (\(read.repaired) repaired, \(read.rejected) rejected) from \(stream.path)")
+            say("analysed \(summary.parcels) parcels in \(districts.count) districts")
+
+            let potential = summary.potentialLayer(crs: stream.crs)
+            try potential.write(to: folder.file("potential.geojson"), options: options)
+            say("\(potential.count) parcels with development potential")
+            let table = summary.districtTable(study.indicators)
+            try ParcelStudy.Summary.layer(context.units, table, name: "districts").write(to: folder.file("districts.geojson"), options: options)
+            let style: Table.CSVStyle = csvExcel ? .excel : .standard
+            try table.write(to: folder.file("districts.csv"), csvStyle: style)
+            try table.write(to: folder.file("districts.json"))
+            if let gridUnits, let gridTable = summary.gridTable(study.indicators) {
+                try gridTable.write(to: folder.file("grid.csv"), csvStyle: style)
+                try ParcelStudy.Summary.layer(gridUnits, gridTable, name: "grid").write(to: folder.file("grid.geojson"), options: options)
             }
             try folder.commit()
             say("results in \(folder.path)")
