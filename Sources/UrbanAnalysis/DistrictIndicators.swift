@@ -115,18 +115,61 @@ public struct DistrictIndicators: Codable, Sendable, Equatable {
               served: catchmentShares != nil, buildingCounts: buildingCounts)
     }
 
-    /// The indicator table from tallies (see ``tally(units:measures:assignment:potential:catchmentShares:)``).
-    public func table(units: ReportingUnits, tallies: [Tally], served: Bool, buildingCounts: [Double]? = nil) -> Table {
+    /// A column other analyses add to the table: per unit `Σ numerator` or, with
+    /// denominators, `Σ numerator / Σ denominator`; the Nordwärts and rest rows sum their
+    /// units' numerators and denominators first. A nil numerator is no figure (null), and
+    /// makes the group's figure null too.
+    public struct SumColumn: Sendable, Equatable {
+        public var name: String
+        public var numerators: [Double?]
+        public var denominators: [Double?]?
+        /// Whole sums are written as integers (counts).
+        public var isCount: Bool
+
+        public init(name: String, numerators: [Double?], denominators: [Double?]? = nil, isCount: Bool = false) {
+            self.name = name
+            self.numerators = numerators
+            self.denominators = denominators
+            self.isCount = isCount
+        }
+
+        public init(name: String, numerators: [Double], denominators: [Double]? = nil, isCount: Bool = false) {
+            self.init(name: name, numerators: numerators.map { Optional($0) }, denominators: denominators.map { $0.map { Optional($0) } },
+                      isCount: isCount)
+        }
+
+        /// The figure over the units in `members`.
+        func value(_ members: [Int]) -> PropertyValue {
+            var n = 0.0, d = 0.0
+            for u in members {
+                guard let x = numerators[u] else { return .null }
+                n += x
+                if let denominators {
+                    guard let y = denominators[u] else { return .null }
+                    d += y
+                }
+            }
+            if denominators != nil { return d > 0 ? .double(n / d) : .null }
+            if isCount, n == n.rounded(), abs(n) < 1e15 { return .integer(Int64(n)) }
+            return .double(n)
+        }
+    }
+
+    /// The indicator table from tallies (see ``tally(units:measures:assignment:potential:catchmentShares:)``),
+    /// with `extra` columns of other analyses at the end.
+    public func table(units: ReportingUnits, tallies: [Tally], served: Bool, buildingCounts: [Double]? = nil,
+                      extra: [SumColumn] = []) -> Table {
         var columns = ["id", "name", "nordwaerts", "district_area_m2", "parcel_count", "parcel_area_m2"]
         columns += LandUse.allCases.map { "area_\($0.rawValue)_m2" } + ["area_unmapped_m2"]
         columns += ["landuse_entropy", "mean_grz", "grz_area_weighted", "gfz_area_weighted", "built_area_m2", "floor_area_m2",
                     "population", "residents_per_km2", "potential_count", "potential_area_m2"]
         if served { columns.append("served_share") }
         if buildingCounts != nil { columns.append("building_count") }
+        columns += extra.map(\.name)
         var table = Table(columns: columns)
 
         func row(id: String, name: String, nordwaerts: PropertyValue, unitArea: Double, population: Double?,
-                 _ t: Tally, buildings: Double?) -> [PropertyValue] {
+                 _ t: Tally, buildings: Double?, members: [Int]) -> [PropertyValue] {
             let s = t.parcelArea
             var values: [PropertyValue] = [.string(id), .string(name), nordwaerts, .double(unitArea),
                                            count(t.parcels), .double(s)]
@@ -139,12 +182,13 @@ public struct DistrictIndicators: Codable, Sendable, Equatable {
                        count(t.potentialCount), .double(t.potentialArea)]
             if served { values.append(.double(s > 0 ? t.servedArea / s : 0)) }
             if buildingCounts != nil { values.append(buildings.map(count) ?? .null) }
+            values += extra.map { $0.value(members) }
             return values
         }
         for u in 0..<units.count {
             table.rows.append(row(id: units.ids[u], name: units.names[u], nordwaerts: .bool(units.nordwaerts[u]),
                                   unitArea: units.areas[u], population: units.populations[u], tallies[u],
-                                  buildings: buildingCounts?[u]))
+                                  buildings: buildingCounts?[u], members: [u]))
         }
         if nordwaertsRows {
             for (id, name, member) in [("nordwaerts", "Nordwärts", true), ("rest", "Rest of city", false)] {
@@ -157,7 +201,8 @@ public struct DistrictIndicators: Codable, Sendable, Equatable {
                     population = units.populations[u].flatMap { p in population.map { $0 + p } }
                 }
                 table.rows.append(row(id: id, name: name, nordwaerts: .null, unitArea: area, population: population, t,
-                                      buildings: buildingCounts == nil ? nil : buildings))
+                                      buildings: buildingCounts == nil ? nil : buildings,
+                                      members: (0..<units.count).filter { units.nordwaerts[$0] == member }))
             }
         }
         return table

@@ -48,3 +48,5 @@ public struct LandUseMapping: Codable, Sendable, Equatable {
         "Platz": .transport, "AX_Platz": .transport, "Bahnverkehr": .transport, "AX_Bahnverkehr": .transport,
     ])
 }
+
+extension LandUse: CodingKeyRepresentable {}

@@ -71,17 +71,40 @@ struct RunCommand: ParsableCommand {
             let districts = try read("stadtbezirke.geojson", "districts")!
             let buildings = try read("buildings.geojson", "buildings", required: false)
             let stops = try read("vrr_stations.geojson", "stops", required: false)
+            let water = try [read("harbour.geojson", "harbour", required: false), read("quays.geojson", "quays", required: false)]
+                .compactMap { $0 }.reduce(nil as Layer?) { merged, layer in
+                    merged.map { Layer(name: "water", crs: $0.crs, features: $0.features + layer.features) } ?? layer
+                }
+            var corridors = try read("corridors.geojson", "corridors", required: false)
+            if let rs1 = try read("rs1.geojson", "rs1", required: false) {
+                let cycle = rs1.features.map { f -> Feature in
+                    var f = f
+                    f.properties["kind"] = .string("cycle")
+                    return f
+                }
+                corridors = Layer(name: "corridors", crs: rs1.crs, features: (corridors?.features ?? []) + cycle)
+            }
             let study = ParcelStudy()
             let gridUnits = try grid.map {
                 try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, clip: Geometry.unaryUnion(of: districts.geometries))
             }
-            let context = try ParcelStudy.Context(districts: districts, buildings: buildings, stops: stops, grid: gridUnits, study: study)
+            let parcelPath = source + "/parcels.geojson"
 
-            // The parcels stream through: evaluated and encoded on the worker that parsed them,
-            // written in input order; only the district sums and eligible parcels are kept.
+            // First pass: the industrial and harbour parcels (emission sources, harbour zone).
+            let prepass = try FeatureStream(path: parcelPath, rejects: nil as RejectsReport?)
+            var sources: [Feature] = []
+            while let batch = try prepass.nextBatch({ parcel, _ in study.isSource(parcel) ? parcel : nil }) {
+                sources += batch.compactMap { $0 }
+            }
+            let context = try ParcelStudy.Context(.init(districts: districts, buildings: buildings, stops: stops, corridors: corridors,
+                                                        water: water, sources: Layer(name: "sources", crs: prepass.crs, features: sources),
+                                                        grid: gridUnits), study: study)
+
+            // Second pass: the parcels stream through, evaluated and encoded on the worker that
+            // parsed them, written in input order; only sums and the parcels worth listing are kept.
             let options = GeoJSONWriteOptions(crs: target)
             let parcelRejects = RejectsReport(path: folder.file("parcels.rejects.jsonl"))
-            let stream = try FeatureStream(path: source + "/parcels.geojson", rejects: parcelRejects)
+            let stream = try FeatureStream(path: parcelPath, rejects: parcelRejects)
             let writer = try GeoJSONWriter(path: folder.file("parcels.geojson"), options: options, sourceCRS: stream.crs)
             let encoders = EncoderPool(for: writer, workers: stream.workerCount)
             var summary = ParcelStudy.Summary(context: context)
@@ -90,7 +113,7 @@ struct RunCommand: ParsableCommand {
                 return (evaluation, try encoders.encode(evaluation.feature, worker: worker))
             }) {
                 for (evaluation, encoded) in batch {
-                    summary.add(evaluation)
+                    try summary.add(evaluation)
                     try writer.writeEncoded(encoded.bytes[...], bounds: encoded.bounds)
                 }
             }
@@ -102,13 +125,16 @@ struct RunCommand: ParsableCommand {
 
             let potential = summary.potentialLayer(crs: stream.crs)
             try potential.write(to: folder.file("potential.geojson"), options: options)
-            say("\(potential.count) parcels with development potential")
-            let table = summary.districtTable(study.indicators)
+            say("\(potential.count) parcels with development potential, \(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
+            for (name, layer) in try summary.resultLayers(crs: stream.crs) {
+                try layer.write(to: folder.file("\(name).geojson"), options: options)
+            }
+            let table = summary.districtTable()
             try ParcelStudy.Summary.layer(context.units, table, name: "districts").write(to: folder.file("districts.geojson"), options: options)
             let style: Table.CSVStyle = csvExcel ? .excel : .standard
             try table.write(to: folder.file("districts.csv"), csvStyle: style)
             try table.write(to: folder.file("districts.json"))
-            if let gridUnits, let gridTable = summary.gridTable(study.indicators) {
+            if let gridUnits, let gridTable = summary.gridTable() {
                 try gridTable.write(to: folder.file("grid.csv"), csvStyle: style)
                 try ParcelStudy.Summary.layer(gridUnits, gridTable, name: "grid").write(to: folder.file("grid.geojson"), options: options)
             }

@@ -39,7 +39,7 @@ import TestSupport
         let (parcels, _) = try Layer.read(path: dataset + "/parcels.geojson", name: "parcels")
         let (districts, _) = try Layer.read(path: dataset + "/stadtbezirke.geojson", name: "districts")
         let (buildings, _) = try Layer.read(path: dataset + "/buildings.geojson", name: "buildings")
-        let results = try ParcelStudy().run(.init(parcels: parcels, districts: districts, buildings: buildings))
+        let results = try ParcelStudy().run(parcels: parcels, inputs: .init(districts: districts, buildings: buildings))
         compare(results.districtTable, try reference("embedded_districts.csv"))
     }
 
@@ -55,7 +55,7 @@ import TestSupport
         let invalid = (manifest["parcel_stats"] as! [String: Any])["invalid"] as! Int
         #expect(invalid > 50 && summary.repaired == invalid && summary.kept == 10000)
         let (districts, _) = try Layer.read(path: dir + "/districts.geojson", name: "districts")
-        let results = try ParcelStudy().run(.init(parcels: parcels, districts: districts))
+        let results = try ParcelStudy.parcelsAndDistricts.run(parcels: parcels, inputs: .init(districts: districts))
         compare(results.districtTable, try reference("gendata_10k_districts.csv"))
     }
 
