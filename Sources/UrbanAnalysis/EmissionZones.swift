@@ -76,29 +76,33 @@ public struct EmissionZones: Codable, Sendable, Equatable {
         public let layer: Layer
         /// Each source's distance class.
         public let classes: [DistanceClass]
-        let index: SpatialIndex
-        let reach: Double
+        /// One R-tree per distance class present: (class, its sources' positions, the tree).
+        let indexes: [(distanceClass: DistanceClass, members: [Int], index: SpatialIndex)]
 
         init(zones: EmissionZones, layer: Layer, classes: [DistanceClass]) {
             self.zones = zones
             self.layer = layer
             self.classes = classes
-            index = SpatialIndex(layer.geometries.envelopes())
-            reach = classes.map(\.metres).max() ?? 0
+            indexes = DistanceClass.allCases.compactMap { c in
+                let members = classes.indices.filter { classes[$0] == c }
+                return members.isEmpty ? nil : (c, members, SpatialIndex(members.map { layer.features[$0].geometry!.envelope }))
+            }
         }
 
-        /// The conflict of one parcel (nil: not a receptor, or outside every zone).
+        /// The conflict of one parcel (nil: not a receptor, or outside every zone): per class,
+        /// the nearest source by exact distance (best-first search in the class's R-tree), a
+        /// conflict when it lies within the class's distance; of those, the nearest (the
+        /// lower source position on a tie).
         public func conflict(for g: Geometry, landUse: LandUse?) throws -> Conflict? {
             guard let landUse, zones.receptors.contains(landUse) else { return nil }
             var best: Conflict?
-            try index.forEach(intersecting: g.envelope.expanded(by: reach)) { s in
-                let source = layer.features[s].geometry!
-                guard try source.isWithinDistance(classes[s].metres, of: g) else { return true }
-                let d = try source.distance(to: g)
-                if best == nil || d < best!.distance || (d == best!.distance && s < best!.source) {
-                    best = Conflict(source: s, distanceClass: classes[s], distance: d)
+            for (distanceClass, members, index) in indexes {
+                guard let hit = try index.nearest(to: g.envelope, k: 1, distance: { try layer.features[members[$0]].geometry!.distance(to: g) }).first,
+                      hit.distance <= distanceClass.metres else { continue }
+                let candidate = Conflict(source: members[hit.item], distanceClass: distanceClass, distance: hit.distance)
+                if best == nil || candidate.distance < best!.distance || (candidate.distance == best!.distance && candidate.source < best!.source) {
+                    best = candidate
                 }
-                return true
             }
             return best
         }

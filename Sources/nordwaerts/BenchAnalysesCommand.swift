@@ -44,6 +44,12 @@ extension BenchCommand {
                 let (parcels, summary) = try timed("read_parcels") { try Layer.read(path: first(["parcels.geojson"]), name: "parcels") }
                 let (districts, _) = try Layer.read(path: first(["districts.geojson", "stadtbezirke.geojson"]), name: "districts")
                 let (stopLayer, _) = try Layer.read(path: first(["stops.geojson", "vrr_stations.geojson"]), name: "stops")
+                let (corridorLayer, _) = try Layer.read(path: first(["corridors.geojson"]), name: "corridors")
+                func optional(_ file: String) throws -> Layer? {
+                    FileManager.default.fileExists(atPath: data + "/" + file) ? try Layer.read(path: data + "/" + file, name: file).0 : nil
+                }
+                let buildingLayer = try optional("buildings.geojson")
+                let water = try optional("quays.geojson")
                 let units = try ReportingUnits(districts)
                 let stops = try Facilities(stopLayer)
                 let measures = try timed("parcel_metrics") { try ParcelMetrics().run(parcels: parcels) }
@@ -56,6 +62,27 @@ extension BenchCommand {
                     let grid = try ReportingUnits.grid(cellSize: 1000, covering: parcels.envelope)
                     let cells = try DistrictAssignment().run(parcels, units: grid)
                     return DistrictIndicators().run(units: grid, measures: measures, assignment: cells, potential: potential)
+                }
+                // Layer II.
+                let catchment = try timed("catchment_prepare_500m") { try Catchment.single(radius: 500).prepare(stopLayer) }
+                let reach = try timed("catchment_shares") { try parcels.features.parallelMap(minimumChunk: 64) { try catchment.reach($0.geometry!) } }
+                _ = try timed("underserved_areas") { try UnderservedAreas().run(parcels: parcels, measures: measures, catchment: catchment) }
+                _ = timed("served_share_and_residents") {
+                    DistrictIndicators().run(units: units, measures: measures, assignment: shares, catchmentShares: reach.map(\.share))
+                }
+                let corridors = try timed("corridor_prepare") { try CorridorProximity().prepare(corridorLayer) }
+                _ = try timed("corridor_proximity_300m") { try parcels.features.parallelMap(minimumChunk: 64) { try corridors.measure($0.geometry!) } }
+                let harbour = HarbourZone()
+                let positions = try timed("harbour_zone") {
+                    try harbour.run(parcels: parcels, zone: harbour.zone(given: nil, parcels: parcels, measures: measures), water: water)
+                }
+                let conflicts = try timed("emission_conflicts") { try EmissionZones().run(parcels: parcels, measures: measures) }
+                _ = try timed("conversion_candidates") { try ConversionCandidates().run(parcels: parcels, measures: measures, harbour: positions, stops: stops) }
+                _ = try timed("potential_with_conflicts") {
+                    try DevelopmentPotential().run(parcels: parcels, measures: measures, stops: stops, conflicts: conflicts.map { $0 != nil })
+                }
+                if let buildingLayer {
+                    _ = try timed("rooftop_solar") { try RooftopSolar().run(buildings: buildingLayer) }
                 }
                 let rss = Soak.peakResidentMiB()
                 printError("parcels: \(summary.kept) (\(summary.repaired) repaired); peak RSS \(decimalText(rss, decimals: 1)) MiB")
