@@ -60,11 +60,17 @@ import TestSupport
         // Started from an unrelated folder: the binary finds its embedded data itself.
         let r = try ExternalTools.run("sh", ["-c", "cd \(work.path) && exec \(ExternalTools.nordwaerts) run --out results --quiet"])
         #expect(r.status == 0, "\(r.stderr)")
-        for name in ["parcels.geojson", "potential.geojson", "districts.geojson"] {
+        // At least five result layers besides the parcels, every one read by GDAL and RFC 7946.
+        let layers = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".geojson") }.sorted()
+        for name in ["parcels", "potential", "districts", "catchments", "underserved", "emission_zones", "conflicts",
+                     "harbour_zone", "conversion_candidates", "solar"] {
+            #expect(layers.contains(name + ".geojson"), "\(name).geojson missing")
+        }
+        for name in layers {
             #expect(try Checks.ogrFeatureCount("\(out)/\(name)").count != nil, "\(name)")
         }
         #expect(try Checks.ogrFeatureCount("\(out)/parcels.geojson").count == 10000)
-        if let check = try Checks.rfc7946(["\(out)/parcels.geojson", "\(out)/potential.geojson", "\(out)/districts.geojson"]) {
+        if let check = try Checks.rfc7946(layers.map { "\(out)/\($0)" }) {
             #expect(check.passed, "\(check.output)")
         }
         // 12 districts, then Nordwärts and the rest of the city.
