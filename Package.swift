@@ -5,6 +5,7 @@
 //   CGEOS, CPROJ (system libraries) → GeoCore (geometry and CRS) → GeoIO (features, GeoJSON, CSV)
 //   → UrbanAnalysis (parcels, districts, potential; later corridors, harbour, energy)
 //   → DortmundModel (the generator of the modelled layers of the embedded dataset)
+//   → Scenario (scenario files, runs with variants, comparisons, reports)
 //   → nordwaerts (the batch CLI).
 import PackageDescription
 
@@ -15,10 +16,14 @@ let package = Package(
         .library(name: "GeoIO", targets: ["GeoIO"]),
         .library(name: "UrbanAnalysis", targets: ["UrbanAnalysis"]),
         .library(name: "DortmundModel", targets: ["DortmundModel"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
         .executable(name: "nordwaerts", targets: ["nordwaerts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -47,10 +52,19 @@ let package = Package(
             name: "DortmundModel",
             dependencies: ["GeoCore", "GeoIO", "UrbanAnalysis"]
         ),
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "GeoCore", "GeoIO", "UrbanAnalysis",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(
             name: "nordwaerts",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis", "DortmundModel",
+                "GeoCore", "GeoIO", "UrbanAnalysis", "DortmundModel", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +72,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,6 @@
 /// What to do with a geometry that is not valid by the OGC rules (self-intersections and
 /// the like).
-public enum InvalidGeometryPolicy: String, Sendable, CaseIterable {
+public enum InvalidGeometryPolicy: String, Sendable, CaseIterable, Codable {
     /// Pass it through unchanged, with a warning and a count (the default of `convert`,
     /// which should not alter geometry).
     case keep

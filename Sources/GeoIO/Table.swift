@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A table of typed values: what analyses return per district, per grid cell or per parcel,
 /// written as CSV (for spreadsheets and pandas) or JSON (for scripts).
 ///
@@ -97,5 +103,59 @@ public struct Table: Sendable, Equatable {
         let file = try OutputFile(path: path)
         try file.write(path.lowercased().hasSuffix(".json") ? json() : csv(style: csvStyle))
         try file.commit()
+    }
+}
+
+extension Table {
+    /// Reads a CSV table as ``csv(style:)`` writes it (either style): a header line, then rows;
+    /// quoted fields, empty fields as null, whole numbers and decimals typed, `true`/`false` as
+    /// booleans, everything else text. A byte order mark is skipped.
+    public static func read(csv path: String) throws -> Table {
+        guard let file = fopen(path, "rb") else { throw IOError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let separator: UInt8 = bytes.prefix { $0 != 0x0A }.contains(0x3B) ? 0x3B : 0x2C
+        let decimalComma = separator == 0x3B
+        var records: [[String]] = [], record: [String] = [], field: [UInt8] = []
+        var quoted = false, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if quoted {
+                if b == 0x22 {
+                    if i + 1 < bytes.count, bytes[i + 1] == 0x22 { field.append(0x22); i += 1 } else { quoted = false }
+                } else {
+                    field.append(b)
+                }
+            } else if b == 0x22 {
+                quoted = true
+            } else if b == separator {
+                record.append(String(decoding: field, as: UTF8.self)); field = []
+            } else if b == 0x0A {
+                record.append(String(decoding: field, as: UTF8.self)); field = []
+                records.append(record); record = []
+            } else if b != 0x0D {
+                field.append(b)
+            }
+            i += 1
+        }
+        if !field.isEmpty || !record.isEmpty { record.append(String(decoding: field, as: UTF8.self)); records.append(record) }
+        guard let header = records.first else { throw IOError.malformed(path: path, location: SourceLocation(offset: 0, line: 1), message: "no header line") }
+        func value(_ text: String) -> PropertyValue {
+            if text.isEmpty { return .null }
+            if let i = Int64(text) { return .integer(i) }
+            let number = decimalComma ? String(text.map { $0 == "," ? "." : $0 }) : text
+            if let d = Double(number), number.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .double(d) }
+            if text == "true" { return .bool(true) }
+            if text == "false" { return .bool(false) }
+            return .string(text)
+        }
+        return Table(columns: header, rows: records.dropFirst().map { $0.map(value) })
     }
 }

@@ -25,6 +25,10 @@ public struct ParcelFields: Codable, Sendable, Equatable {
         self.landUseMapping = landUseMapping
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, landUse = "landuse", floors, builtArea = "built_area", landUseMapping = "landuse_mapping"
+    }
+
     /// The toolkit's own layers and the benchmark kit's (`id`, `landuse`, `floors`, `built_area_m2`).
     public static let standard = ParcelFields()
 

@@ -31,6 +31,8 @@ public struct ParcelMetrics: Codable, Sendable, Equatable {
         self.buildingFields = buildingFields
     }
 
+    enum CodingKeys: String, CodingKey { case fields, buildingFields = "building_fields" }
+
     /// The measures of one parcel.
     public struct Measures: Sendable, Equatable {
         public var area: Double

@@ -4,6 +4,8 @@ import Glibc
 #endif
 import GeoCore
 import GeoIO
+import Scenario
+import UrbanAnalysis
 
 /// The exit codes every subcommand uses (sysexits.h), listed in `nordwaerts --help`.
 enum ExitStatus: Int32 {
@@ -29,9 +31,9 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Writes to standard error without buffering surprises.
-func printError(_ text: String) {
+func printError(_ text: String, terminator: String = "\n") {
     var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
+    if !line.hasSuffix("\n") { line += terminator }
     var bytes = Array(line.utf8)
     var offset = 0
     while offset < bytes.count {
@@ -64,6 +66,13 @@ extension ParsableCommand {
             case .malformed, .badFeature: throw ExitCode(ExitStatus.dataError.rawValue)
             case .unusable: throw ExitCode(ExitStatus.usage.rawValue)
             }
+        } catch let error as ScenarioError {
+            printError("nordwaerts: error: \(error)")
+            throw ExitCode(error.exitCode)
+        } catch let error as AnalysisError {
+            printError("nordwaerts: error: \(error)")
+            if case .invalidParameter = error { throw ExitCode(ExitStatus.usage.rawValue) }
+            throw ExitCode(ExitStatus.dataError.rawValue)
         } catch let error as GeometryError {
             printError("nordwaerts: error: \(error)")
             throw ExitCode(ExitStatus.dataError.rawValue)

@@ -1,0 +1,187 @@
+import Foundation
+import GeoCore
+import GeoIO
+import UrbanAnalysis
+
+/// Runs a scenario: reads its inputs, runs its analyses (parcels streaming through), and
+/// writes the result layers, the district tables, the Markdown report and the run manifest
+/// into a folder. With variants, the baseline and each variant go to folders of their own and
+/// `comparison/` holds their differences.
+public struct ScenarioRunner: Sendable {
+    public let scenario: Scenario
+    /// Messages for the user ("read 10000 parcels …"), one line each.
+    public var log: @Sendable (String) -> Void
+    /// Parcels evaluated so far (called after each batch), for a progress bar.
+    public var progress: @Sendable (Int) -> Void
+    /// The command line, for the manifest.
+    public var command: [String]
+
+    public init(scenario: Scenario, command: [String] = [], log: @escaping @Sendable (String) -> Void = { _ in },
+                progress: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.scenario = scenario
+        self.command = command
+        self.log = log
+        self.progress = progress
+    }
+
+    /// What a run produced, for the caller's summary and the comparison.
+    public struct Record: Sendable {
+        public var name: String
+        public var inputs: [InputRecord]
+        public var parcels: Int
+        public var districtTable: Table
+        public var files: [String]
+    }
+
+    /// Runs the scenario into `directory` (which must exist and be empty): the baseline alone,
+    /// or, with variants, `baseline/`, one folder per variant and `comparison/`.
+    @discardableResult
+    public func run(into directory: String) throws -> [Record] {
+        guard !scenario.variants.isEmpty else { return [try runOne(scenario, variant: nil, into: directory)] }
+        var records = [try runOne(scenario, variant: nil, into: directory + "/baseline")]
+        for variant in scenario.variants {
+            log("variant \(variant.name)")
+            records.append(try runOne(try scenario.applying(variant), variant: variant, into: directory + "/" + variant.name))
+        }
+        for record in records.dropFirst() {
+            try RunComparison(baseline: directory + "/baseline", variant: directory + "/" + record.name)
+                .write(into: directory + "/comparison/" + record.name, baselineName: "baseline", variantName: record.name)
+        }
+        return records
+    }
+
+    /// Checks a scenario and its inputs without running the analyses: every input is read
+    /// (repaired, filtered, transformed) and counted.
+    public func check() throws -> [InputRecord] {
+        var records: [InputRecord] = []
+        let scratch = NSTemporaryDirectory() + "/nordwaerts-check-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for (name, spec) in scenario.inputs {
+            let (_, record) = try scenario.loadLayer(name, spec, variant: nil, rejects: RejectsReport(path: scratch + "/\(name).rejects.jsonl"))
+            log("\(name): \(record.summary.read) features read, \(record.summary.kept) kept (\(record.summary.repaired) repaired), "
+                + "\(record.filtered) filtered out, \(record.summary.rejected) rejected")
+            records.append(record)
+        }
+        for variant in scenario.variants { _ = try scenario.applying(variant) }
+        return records
+    }
+
+    func runOne(_ scenario: Scenario, variant: Variant?, into directory: String) throws -> Record {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let started = Date()
+        let study = scenario.study
+        var records: [InputRecord] = []
+        var layers: [String: Layer] = [:]
+        var rejectReports: [RejectsReport] = []
+        for (name, spec) in scenario.inputs where spec.role(named: name) != "parcels" {
+            let rejects = RejectsReport(path: directory + "/\(name).rejects.jsonl")
+            let (layer, record) = try scenario.loadLayer(name, spec, variant: variant, rejects: rejects)
+            rejectReports.append(rejects)
+            log("read \(record.summary.read) \(name) (\(record.summary.repaired) repaired, \(record.summary.rejected) rejected, \(record.filtered) filtered out)")
+            let role = record.role
+            layers[role] = layers[role].map { Layer(name: role, crs: $0.crs, features: $0.features + layer.features) } ?? Layer(name: role, crs: layer.crs, features: layer.features)
+            records.append(record)
+        }
+        guard let districts = layers["districts"] else { throw ScenarioError.missingKey(file: scenario.file, key: "inputs.districts", line: 0) }
+
+        // The parcels: a first pass for the emission sources and the harbour zone, then the stream.
+        let parcelInputs = scenario.inputs.filter { $0.spec.role(named: $0.name) == "parcels" }
+        let outputCRS = try CRS(scenario.outputs.crs)
+        let options = GeoJSONWriteOptions(crs: outputCRS, precision: scenario.outputs.precision ?? (outputCRS.isGeographic ? 7 : 3))
+        var sources: [Feature] = []
+        let needsSources = study.harbour != nil || study.emissions != nil
+        for (name, spec) in parcelInputs where needsSources {
+            let transform = try InputTransform(spec: spec, attributes: variant?.attributes.filter { $0.input == name }.map { ($0.ids, $0.properties) } ?? [])
+            // Rejections are reported by the main pass; this one only looks for sources.
+            let ignored = RejectsReport(path: directory + "/.\(name).prepass.rejects.jsonl")
+            defer { ignored.abandon() }
+            let prepass = try FeatureStream(path: spec.resolvedPath(in: scenario.folder), format: spec.format.flatMap(InputFormat.init(rawValue:)),
+                                            options: scenario.readOptions(spec), policy: spec.onInvalid, rejects: ignored)
+            while let batch = try prepass.nextBatch({ parcel, _ in transform.apply(parcel).flatMap { study.isSource($0) ? $0 : nil } }) {
+                sources += batch.compactMap { $0 }
+            }
+            for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
+                sources += try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).filter(study.isSource)
+            }
+        }
+        let grid = try scenario.outputs.gridCellM.map {
+            try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, clip: Geometry.unaryUnion(of: districts.geometries))
+        }
+        let context = try ParcelStudy.Context(.init(districts: districts, buildings: layers["buildings"], stops: layers["stops"],
+                                                    corridors: layers["corridors"], water: layers["water"], harbourZone: layers["harbour_zone"],
+                                                    addresses: layers["addresses"],
+                                                    sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid),
+                                              study: study)
+        let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
+        var files: [String] = []
+        var summary = ParcelStudy.Summary(context: context)
+        let parcelWriter = wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: .etrs89UTM32N) : nil
+        var done = 0
+        for (name, spec) in parcelInputs {
+            var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
+            let transform = try InputTransform(spec: spec, attributes: variant?.attributes.filter { $0.input == name }.map { ($0.ids, $0.properties) } ?? [])
+            let rejects = RejectsReport(path: directory + "/\(name).rejects.jsonl")
+            rejectReports.append(rejects)
+            let stream = try FeatureStream(path: record.path, format: spec.format.flatMap(InputFormat.init(rawValue:)),
+                                           options: scenario.readOptions(spec), policy: spec.onInvalid, rejects: rejects)
+            let encoders = parcelWriter.map { EncoderPool(for: $0, workers: stream.workerCount) }
+            func consume(_ batch: [(ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?)?]) throws {
+                for item in batch {
+                    guard let (evaluation, encoded) = item else { record.filtered += 1; continue }
+                    try summary.add(evaluation)
+                    if let encoded { try parcelWriter?.writeEncoded(encoded.bytes[...], bounds: encoded.bounds) }
+                }
+                done += batch.count
+                progress(done)
+            }
+            while let batch = try stream.nextBatch({ parcel, worker -> (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?)? in
+                guard let f = transform.apply(parcel) else { return nil }
+                let evaluation = try study.evaluate(f, in: context)
+                return (evaluation, try encoders?.encode(evaluation.feature, worker: worker))
+            }) {
+                try consume(batch)
+            }
+            for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
+                let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).compactMap(transform.apply)
+                record.added += added.count
+                let evaluated = try added.map { f -> (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?)? in
+                    let e = try study.evaluate(f, in: context)
+                    return (e, try encoders?.encode(e.feature, worker: 0))
+                }
+                try consume(evaluated)
+            }
+            record.summary = stream.summary
+            log("read \(record.summary.read) \(name) (\(record.summary.repaired) repaired, \(record.summary.rejected) rejected, \(record.filtered) filtered out)")
+            records.append(record)
+        }
+        try parcelWriter?.finish()
+        if parcelWriter != nil { files.append("parcels.geojson") }
+        for rejects in rejectReports { try rejects.finish() }
+
+        // Results.
+        let table = summary.districtTable()
+        try table.write(to: directory + "/districts.csv", csvStyle: scenario.outputs.csvStyle)
+        try table.write(to: directory + "/districts.json")
+        files += ["districts.csv", "districts.json"]
+        var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: .etrs89UTM32N)),
+                                          ("districts", ParcelStudy.Summary.layer(context.units, table, name: "districts"))]
+        results += try summary.resultLayers(crs: .etrs89UTM32N)
+        if let grid, let gridTable = summary.gridTable() {
+            try gridTable.write(to: directory + "/grid.csv", csvStyle: scenario.outputs.csvStyle)
+            files.append("grid.csv")
+            results.append(("grid", ParcelStudy.Summary.layer(grid, gridTable, name: "grid")))
+        }
+        for (name, layer) in results where wanted.contains(name) {
+            try layer.write(to: directory + "/\(name).geojson", options: options)
+            files.append("\(name).geojson")
+        }
+        log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: .etrs89UTM32N).count) with development potential, "
+            + "\(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
+
+        let record = Record(name: variant?.name ?? "baseline", inputs: records, parcels: summary.parcels, districtTable: table, files: files)
+        let report = RunReport(scenario: scenario, variant: variant, record: record, started: started, summary: summary)
+        try report.writeMarkdown(to: directory + "/report.md")
+        try report.writeManifest(to: directory + "/manifest.json", command: command, directory: directory)
+        return record
+    }
+}
