@@ -127,7 +127,8 @@ public struct Scenario: Sendable {
             }
         }
 
-        if let unknown = decoder.unknownKey(in: tree) {
+        // Variants check their own keys; the rest of the file is checked against what the types asked for.
+        if let unknown = decoder.unknownKey(in: .mapping(top.filter { $0.key != "variants" }, tree.position)) {
             throw ScenarioError.unknownKey(file: file, key: unknown.key, line: unknown.line)
         }
         self.tree = tree
@@ -171,10 +172,11 @@ public struct Scenario: Sendable {
         }
         func check(_ body: () throws -> Void) throws {
             do { try body() } catch let error as AnalysisError {
-                if case let .invalidParameter(parameter, _, _) = error {
+                if case let .invalidParameter(parameter, value, expected) = error {
                     let key = parameter.split(separator: ".").map(String.init)
                     let line = parameters.find(key)?.position.line ?? parameters.position.line
-                    throw ScenarioError.invalidValue(file: decoder.file, key: (path + key).joined(separator: "."), line: line, message: "\(error)")
+                    throw ScenarioError.invalidValue(file: decoder.file, key: (path + key).joined(separator: "."), line: line,
+                                                     message: "\(value) is out of range: expected \(expected)")
                 }
                 throw ScenarioError.invalidValue(file: decoder.file, key: path.joined(separator: "."), line: parameters.position.line, message: "\(error)")
             }

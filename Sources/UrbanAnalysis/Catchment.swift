@@ -86,8 +86,9 @@ public struct Catchment: Codable, Sendable, Equatable {
 
     public func validate() throws {
         guard !modes.isEmpty else { throw AnalysisError.invalidParameter(parameter: "modes", value: "[]", expected: "at least one mode") }
-        for mode in modes where !(mode.radius > 0 && mode.radius.isFinite) {
-            throw AnalysisError.invalidParameter(parameter: "modes.\(mode.name).radius", value: String(mode.radius), expected: "a positive number of metres")
+        for (i, mode) in modes.enumerated() where !(mode.radius > 0 && mode.radius.isFinite) {
+            throw AnalysisError.invalidParameter(parameter: "modes.\(i).radius", value: String(mode.radius),
+                                                 expected: "a positive number of metres for the mode \(mode.name)")
         }
         guard (1...128).contains(quadrantSegments) else {
             throw AnalysisError.invalidParameter(parameter: "quadrant_segments", value: String(quadrantSegments), expected: "1 to 128")

@@ -237,6 +237,9 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         public private(set) var conflictCount: [Double]
         public private(set) var conflictArea: [Double]
         public private(set) var nearCorridorArea: [Double]
+        public private(set) var nearCorridorCount: [Double]
+        /// Features served by the catchment (`served` of ``Catchment/Reach``) per district.
+        public private(set) var servedCount: [Double]
         public private(set) var parcels = 0
         private var eligible: [(score: Double, order: Int, feature: Feature, criteria: [(DevelopmentPotential.Criterion, Double)])] = []
         public private(set) var conflicts: [Feature] = []
@@ -253,6 +256,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             conflictCount = Array(repeating: 0, count: n)
             conflictArea = Array(repeating: 0, count: n)
             nearCorridorArea = Array(repeating: 0, count: n)
+            servedCount = Array(repeating: 0, count: n)
+            nearCorridorCount = Array(repeating: 0, count: n)
         }
 
         /// Adds one evaluated parcel (in input order, so that ties keep it).
@@ -270,7 +275,11 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                     conflictCount[s.unit] += s.weight
                     conflictArea[s.unit] += s.weight * e.measures.area
                 }
-                if e.proximity?.near == true { nearCorridorArea[s.unit] += s.weight * e.measures.area }
+                if e.proximity?.near == true {
+                    nearCorridorArea[s.unit] += s.weight * e.measures.area
+                    nearCorridorCount[s.unit] += s.weight
+                }
+                if e.reach?.served == true { servedCount[s.unit] += s.weight }
             }
             for s in e.gridShares {
                 gridTallies[s.unit].add(e.measures, weight: s.weight, eligible: e.assessment.eligible, catchmentShare: share)
@@ -319,6 +328,9 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             let study = context.study
             var extra: [DistrictIndicators.SumColumn] = []
             let areas = tallies.map(\.parcelArea)
+            if context.catchment != nil {
+                extra.append(.init(name: "served_count", numerators: servedCount, isCount: true))
+            }
             if let residents = study.residents, context.catchment != nil {
                 extra += residents.columns(units: context.units, tallies: context.addressTallies ?? residentTallies)
             }
@@ -326,6 +338,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 extra.append(.init(name: "underserved_area_m2", numerators: underservedArea))
             }
             if context.corridors != nil {
+                extra.append(.init(name: "near_corridor_count", numerators: nearCorridorCount, isCount: true))
                 extra.append(.init(name: "near_corridor_share", numerators: nearCorridorArea, denominators: areas))
             }
             if context.emissions != nil {

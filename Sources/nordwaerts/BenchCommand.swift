@@ -20,17 +20,25 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create, operate on and free geometries in a loop; print resident memory as it goes.",
             discussion: """
-            Each cycle builds a parcel polygon from flat coordinates, buffers it, measures it,
-            tests it against a shared prepared geometry, intersects it, transforms it to WGS 84
+            Each cycle builds a parcel polygon from flat coordinates, buffers it, measures it, \
+            tests it against a shared prepared geometry, intersects it, transforms it to WGS 84 \
             and round-trips it through WKB. Flat memory over a million cycles means nothing leaks.
+
+            Example: nordwaerts bench soak --cycles 1000000 --jobs 2
             """
         )
 
         @Option(help: "Number of cycles.")
         var cycles = 1_000_000
 
-        @Option(help: "Threads to spread the cycles over.")
-        var threads = 2
+        @Option(help: "Threads to spread the cycles over (default 2).")
+        var jobs: Int?
+
+        @Option(help: "The same as --jobs (its earlier name).")
+        var threads: Int?
+
+        /// --jobs, else --threads, else 2.
+        var workers: Int { jobs ?? threads ?? 2 }
 
         func run() throws {
             let utm = CRS.etrs89UTM32N
@@ -43,9 +51,9 @@ struct BenchCommand: ParsableCommand {
             var done = 0
             while done < cycles {
                 let batch = min(report, cycles - done)
-                let perThread = (batch + threads - 1) / threads
+                let perThread = (batch + workers - 1) / workers
                 let offset = done
-                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                DispatchQueue.concurrentPerform(iterations: workers) { t in
                     let first = offset + t * perThread
                     for i in first..<min(first + perThread, offset + batch) {
                         try! Soak.cycle(i, district, transformer, utm)

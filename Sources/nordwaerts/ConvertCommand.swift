@@ -7,17 +7,17 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert GeoJSON, GeoJSONSeq or CSV points to GeoJSON or GeoJSONSeq, reprojecting on the way.",
         discussion: """
-        The output is RFC 7946 unless --to names another CRS: WGS 84 longitude/latitude,
-        exterior rings counter-clockwise and holes clockwise, no 'crs' member, 7 decimals.
-        With --to EPSG:25832 (say) the coordinates stay metric and the legacy 'crs' member
+        The output is RFC 7946 unless --to names another CRS: WGS 84 longitude/latitude, \
+        exterior rings counter-clockwise and holes clockwise, no 'crs' member, 7 decimals. \
+        With --to EPSG:25832 (say) the coordinates stay metric and the legacy 'crs' member \
         names the CRS, as QGIS and GDAL read it.
 
-        The output format follows the extension: .geojson (FeatureCollection), .geojsonl or
-        .geojsonseq (newline-delimited), .geojsons (RFC 8142, with RS); or --format.
-        The file appears only when complete (written to a temporary file, then renamed).
+        The output format follows the extension: .geojson (FeatureCollection), .geojsonl or \
+        .geojsonseq (newline-delimited), .geojsons (RFC 8142, with RS); or --format. The file \
+        appears only when complete (written to a temporary file, then renamed).
 
-        Features that cannot be used go to the rejects report (default OUT.rejects.jsonl)
-        with their reasons and original text, so that features in = written + rejected.
+        Features that cannot be used go to the rejects report (default OUT.rejects.jsonl) \
+        with their reasons and original text, so that features in = written + rejected. \
         Invalid geometries follow --on-invalid:
           keep    pass them through unchanged, with a warning and a count (default)
           fail    stop with exit code 65 at the first one

@@ -8,8 +8,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Describe a layer: feature count, CRS, bounds, schema, geometry types, validity.",
         discussion: """
-        Reads GeoJSON (FeatureCollection, Feature, geometry, or newline-delimited sequences) or
-        CSV points. Features that cannot be read are counted and listed with their reasons.
+        Reads GeoJSON (FeatureCollection, Feature, geometry, or newline-delimited sequences) or \
+        CSV points. Features that cannot be read are counted and listed with their reasons; \
+        'nordwaerts validate' lists every invalid geometry.
 
         Examples:
           nordwaerts inspect datasets/dortmund/parcels.geojson

@@ -7,12 +7,12 @@ struct TransformCommand: ParsableCommand {
         commandName: "transform",
         abstract: "Transform coordinates between CRSs, like PROJ's cs2cs, always in east/north (lon/lat) order.",
         discussion: """
-        Coordinates come as arguments (X Y [X Y ...]) or, with none, as lines on standard input:
-        x and y separated by blanks or tabs, an optional third column z that is passed through,
-        and anything after it copied unchanged. Blank lines and lines starting with # are copied.
+        Coordinates come as arguments (X Y [X Y ...]) or, with none, as lines on standard input: \
+        x and y separated by blanks or tabs, an optional third column z that is passed through, \
+        and anything after it copied unchanged. Blank lines and lines starting with # are copied. \
         Output is one 'x y' (or 'x y z') line per position.
 
-        Unlike cs2cs, geographic CRSs are read and written as longitude latitude, also for
+        Unlike cs2cs, geographic CRSs are read and written as longitude latitude, also for \
         EPSG:4326, whose authority order is latitude first.
 
         Examples:
