@@ -108,8 +108,9 @@ public struct Table: Sendable, Equatable {
 
 extension Table {
     /// Reads a CSV table as ``csv(style:)`` writes it (either style): a header line, then rows;
-    /// quoted fields, empty fields as null, whole numbers and decimals typed, `true`/`false` as
-    /// booleans, everything else text. A byte order mark is skipped.
+    /// quoted fields, empty fields as null, whole numbers and decimals typed (codes with leading
+    /// zeros stay text), `true`/`false` as booleans, everything else text. A byte order mark is
+    /// skipped.
     public static func read(csv path: String) throws -> Table {
         guard let file = fopen(path, "rb") else { throw IOError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { fclose(file) }
@@ -149,6 +150,9 @@ extension Table {
         guard let header = records.first else { throw IOError.malformed(path: path, location: SourceLocation(offset: 0, line: 1), message: "no header line") }
         func value(_ text: String) -> PropertyValue {
             if text.isEmpty { return .null }
+            // Codes with leading zeros ("04", "053302") stay text, as the CSV point reader keeps them.
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if digits.count > 1, digits.first == "0", digits.dropFirst().first != "." { return .string(text) }
             if let i = Int64(text) { return .integer(i) }
             let number = decimalComma ? String(text.map { $0 == "," ? "." : $0 }) : text
             if let d = Double(number), number.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .double(d) }

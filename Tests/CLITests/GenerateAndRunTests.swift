@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import GeoIO
 
 /// `nordwaerts generate` and `nordwaerts run` as a user runs them, checked by GDAL.
 @Suite struct GenerateAndRunTests {
@@ -76,6 +77,18 @@ import TestSupport
         // 12 districts, then Nordwärts and the rest of the city.
         let csv = try String(contentsOfFile: "\(out)/districts.csv", encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 15 && csv[13].hasPrefix("nordwaerts,Nordwärts,") && csv[14].hasPrefix("rest,Rest of city,"))
+        // The district table agrees with GeoPandas on the same data
+        // (Tests/UrbanAnalysisTests/Reference/district_indicators.py, not our library).
+        let reference = try Table.read(csv: ExternalTools.packageRoot.appendingPathComponent("Tests/UrbanAnalysisTests/Reference/embedded_districts.csv").path)
+        let ours = try Table.read(csv: "\(out)/districts.csv")
+        for row in reference.rows.indices {
+            let id = reference.rows[row][0].description
+            let mine = try #require(ours.rows.firstIndex { $0[0].description == id })
+            for column in reference.columns.dropFirst() {
+                let want = reference[row, column]!.doubleValue!, got = ours[mine, column]!.doubleValue!
+                #expect(abs(got - want) <= 1e-9 * max(1, abs(want)), "\(id) \(column): \(got) vs GeoPandas \(want)")
+            }
+        }
         // No temporary folder is left beside the results.
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path) == ["results"])
 

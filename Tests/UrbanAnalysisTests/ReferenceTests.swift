@@ -39,7 +39,8 @@ import TestSupport
         let (parcels, _) = try Layer.read(path: dataset + "/parcels.geojson", name: "parcels")
         let (districts, _) = try Layer.read(path: dataset + "/stadtbezirke.geojson", name: "districts")
         let (buildings, _) = try Layer.read(path: dataset + "/buildings.geojson", name: "buildings")
-        let results = try ParcelStudy().run(parcels: parcels, inputs: .init(districts: districts, buildings: buildings))
+        let (stops, _) = try Layer.read(path: dataset + "/vrr_stations.geojson", name: "stops")
+        let results = try ParcelStudy().run(parcels: parcels, inputs: .init(districts: districts, buildings: buildings, stops: stops))
         compare(results.districtTable, try reference("embedded_districts.csv"))
     }
 

@@ -7,6 +7,11 @@ Run with the peer venv of ../shared/bench (setup-peers.sh), from the repository 
     python3 ../shared/bench/gen_data.py --out /tmp/gd10k --parcels 10000 --seed 7 --invalid-rate 0.01
     $V Tests/UrbanAnalysisTests/Reference/district_indicators.py /tmp/gd10k > Tests/UrbanAnalysisTests/Reference/gendata_10k_districts.csv
 
+For `embedded` it also computes `served_share` (stage g) with the default catchment of the
+scenario: each VRR stop gets 800 m when its `lines` name an S-Bahn/RE/RB line, 500 m when they
+name U41-U49, else 300 m; the union of the buffers (8 segments per quarter circle); each
+parcel's share of area inside it.
+
 `embedded`: datasets/dortmund (parcels with buildings: GRZ/GFZ from footprints ∩ parcel,
 districts = the real Stadtbezirke). A folder: ../shared/bench data (built_area_m2 and floors
 attributes, districts.geojson), repaired as stage b (make_valid, polygonal part).
@@ -72,9 +77,22 @@ for q, d in zip(qi, di):
     if assigned[q] is None or dids[d].encode() < assigned[q].encode():
         assigned[q] = dids[d]
 
+served = None
+if arg == "embedded":
+    import re
+    stops = gpd.read_file("datasets/dortmund/vrr_stations.geojson").to_crs(25832)
+    rail = re.compile(r"(^|;)(S ?[0-9]+|RE ?[0-9]+|RB ?[0-9]+|de:nrw\.de:(s|re|rb)[0-9]+)( \([^;]*\))?(;|$)")
+    u4 = re.compile(r"(^|;)U4[0-9](;|$)")
+    radius = [800.0 if rail.search(l or "") else (500.0 if u4.search(l or "") else 300.0) for l in stops["lines"]]
+    catchment = shapely.union_all(shapely.buffer(stops.geometry.values, radius, quad_segs=8))
+    shapely.prepare(catchment)
+    inside = shapely.area(shapely.intersection(geom, catchment))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        served = np.where(area > 0, np.minimum(1.0, inside / area), 0.0)
+
 df = pd.DataFrame({"district": assigned, "area": area, "landuse": parcels["landuse"].to_numpy(), "grz": grz,
-                   "built": built, "floor": floor_area})
-print("id,parcel_count,parcel_area_m2,landuse_entropy,mean_grz,grz_area_weighted,gfz_area_weighted")
+                   "built": built, "floor": floor_area, "served": served if served is not None else np.zeros(len(geom))})
+print("id,parcel_count,parcel_area_m2,landuse_entropy,mean_grz,grz_area_weighted,gfz_area_weighted" + (",served_share" if served is not None else ""))
 for d in dids:
     s = df[df.district == d]
     S = s.area.sum()
@@ -86,4 +104,5 @@ for d in dids:
                 h -= p * math.log(p)
         h /= math.log(8)
     print(",".join([d, str(len(s)), repr(float(S)), repr(float(h)), repr(float(s.grz.mean()) if len(s) else 0.0),
-                    repr(float(s.built.sum() / S) if S > 0 else 0.0), repr(float(s.floor.sum() / S) if S > 0 else 0.0)]))
+                    repr(float(s.built.sum() / S) if S > 0 else 0.0), repr(float(s.floor.sum() / S) if S > 0 else 0.0)]
+                   + ([repr(float((s.area * s.served).sum() / S) if S > 0 else 0.0)] if served is not None else [])))
