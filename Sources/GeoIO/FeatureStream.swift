@@ -16,7 +16,7 @@ public struct LayerReadSummary: Sendable {
 }
 
 /// A file's features, read in batches for analysis: each feature is checked and, by the
-/// policy, repaired (``Geometry/repaired()``: GEOS MakeValid, then the parts of the input's
+/// policy, repaired (with `keep`, nothing is checked) (``Geometry/repaired()``: GEOS MakeValid, then the parts of the input's
 /// dimension), skipped or refused, and transformed into the target CRS (EPSG:25832 by
 /// default, as every metric analysis works in metres), then handed to the caller's work on the
 /// thread that parsed it. Features without a geometry, with an empty one, or that cannot be
@@ -71,7 +71,8 @@ public final class FeatureStream {
             guard var g = feature.geometry else { return reject("the feature has no geometry") }
             do {
                 var repaired = false
-                if !(try g.isValid()) {
+                // `keep` takes geometries as they are, unchecked (a caller that repairs by its own rule).
+                if policy != .keep, !(try g.isValid()) {
                     let validity = try g.validity()
                     switch policy {
                     case .keep: break
@@ -143,5 +144,10 @@ public final class EncoderPool: @unchecked Sendable {
         var bytes: [UInt8] = []
         let bounds = try encoders.withUnsafeMutableBufferPointer { try $0[worker].encode(feature, into: &bytes) }
         return (bytes, bounds)
+    }
+
+    /// Encodes a feature whose properties are already JSON text, appending to `out`.
+    public func encode(id: FeatureID?, geometry: Geometry?, rawProperties: [UInt8], worker: Int, into out: inout [UInt8]) throws -> Envelope {
+        try encoders.withUnsafeMutableBufferPointer { try $0[worker].encode(id: id, geometry: geometry, rawProperties: rawProperties, into: &out) }
     }
 }

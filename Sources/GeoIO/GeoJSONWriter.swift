@@ -70,11 +70,22 @@ public struct GeoJSONEncoder {
     /// and leaves `out` as it was.
     @discardableResult
     public mutating func encode(_ feature: Feature, into out: inout [UInt8]) throws -> Envelope {
+        try encode(id: feature.id, geometry: feature.geometry, into: &out) { JSONWriting.appendObject(feature.properties, to: &$0) }
+    }
+
+    /// Appends one Feature object whose properties are already JSON text (an object), for a
+    /// caller that writes the same numbers to a table as well and so formats them once.
+    @discardableResult
+    public mutating func encode(id: FeatureID?, geometry: Geometry?, rawProperties: [UInt8], into out: inout [UInt8]) throws -> Envelope {
+        try encode(id: id, geometry: geometry, into: &out) { $0.append(contentsOf: rawProperties) }
+    }
+
+    private mutating func encode(id: FeatureID?, geometry: Geometry?, into out: inout [UInt8], properties: (inout [UInt8]) -> Void) throws -> Envelope {
         let mark = out.count
         var bounds = Envelope.empty
         do {
             out.append(contentsOf: GeoJSONEncoder.featureStart)
-            if let id = feature.id {
+            if let id {
                 out.append(contentsOf: GeoJSONEncoder.idKey)
                 switch id {
                 case let .string(s): JSONWriting.appendString(s, to: &out)
@@ -83,10 +94,10 @@ public struct GeoJSONEncoder {
                 }
             }
             out.append(contentsOf: GeoJSONEncoder.propertiesKey)
-            JSONWriting.appendObject(feature.properties, to: &out)
+            properties(&out)
             out.append(contentsOf: GeoJSONEncoder.geometryKey)
             var geometryBounds = Envelope.empty
-            if let geometry = feature.geometry {
+            if let geometry {
                 let bboxSlot = out.count
                 try appendGeometry(geometry, to: &out, bounds: &geometryBounds)
                 bounds = geometryBounds

@@ -174,3 +174,17 @@ enum JSONWriting {
         out.append(0x7D)
     }
 }
+
+/// JSON and CSV text pieces for callers that format rows themselves (one formatting of each
+/// number for a table and a GeoJSON feature).
+public enum TextFields {
+    /// A JSON string, quoted and escaped.
+    public static func appendJSONString(_ text: String, to out: inout [UInt8]) { JSONWriting.appendString(text, to: &out) }
+
+    /// A double in its shortest round-trip form (`0.1`, `12.0`, `1e-07`), as Python's repr and
+    /// Swift's description write it; null for NaN and infinities.
+    public static func appendShortest(_ value: Double, to out: inout [UInt8]) { NumberFormatting.appendShortest(value, to: &out) }
+
+    /// A whole number.
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) { NumberFormatting.appendInteger(value, to: &out) }
+}

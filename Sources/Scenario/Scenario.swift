@@ -187,9 +187,10 @@ public struct Scenario: Sendable {
         case "district-assignment": (study.assignment, merged) = try load(study.assignment)
         case "district-indicators": (study.indicators, merged) = try load(study.indicators)
         case "development-potential":
-            (study.potential, merged) = try load(study.potential)
-            let potential = study.potential
+            let potential: DevelopmentPotential
+            (potential, merged) = try load(study.potential ?? DevelopmentPotential())
             try check { try potential.validate() }
+            study.potential = potential
         case "catchment":
             var c: Catchment
             (c, merged) = try load(Catchment())

@@ -53,6 +53,9 @@ public struct Catchment: Codable, Sendable, Equatable {
     public var nameField: String = "name"
     /// The tile size (m) the union is cut into for the share. Default 250.
     public var tileSize: Double = 250
+    /// Whether to find each feature's nearest facility and its distance (a nearest-neighbour
+    /// search per feature; the STANDARD PIPELINE needs only the share). Default true.
+    public var nearestFacility: Bool = true
 
     public init(method: Method = .bufferUnion, quadrantSegments: Int = 8, modes: [Mode] = Catchment.dortmundModes,
                 filter: AttributeFilter? = nil, nameField: String = "name", tileSize: Double = 250) {
@@ -67,6 +70,7 @@ public struct Catchment: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case method, modes, filter
         case quadrantSegments = "quadrant_segments", nameField = "name_field", tileSize = "tile_size_m"
+        case nearestFacility = "nearest_facility"
     }
 
     /// Rail 800 m (stops whose `lines` name an S-Bahn, RE or RB line), Stadtbahn 500 m
@@ -116,7 +120,7 @@ public struct Catchment: Codable, Sendable, Equatable {
     }
 
     /// A facility layer indexed for reach queries, with its catchment drawn once.
-    public struct Prepared: Sendable {
+    public final class Prepared: Sendable {
         public let catchment: Catchment
         public let facilities: Layer
         public let names: [String]
@@ -186,7 +190,8 @@ public struct Catchment: Codable, Sendable, Equatable {
         /// What `g` can reach.
         public func reach(_ g: Geometry) throws -> Reach {
             guard !g.isEmpty, facilities.count > 0 else { return Reach(served: false, share: 0, nearest: nil, distance: nil) }
-            let hit = try index.nearest(to: g.envelope, k: 1) { try facilities.features[$0].geometry!.distance(to: g) }.first
+            let hit = catchment.nearestFacility
+                ? try index.nearest(to: g.envelope, k: 1) { try facilities.features[$0].geometry!.distance(to: g) }.first : nil
             let share = try self.share(g)
             var served: Bool
             switch catchment.method {

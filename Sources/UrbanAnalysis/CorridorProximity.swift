@@ -21,14 +21,18 @@ public struct CorridorProximity: Codable, Sendable, Equatable {
     public var filter: AttributeFilter?
     /// The corridor name field. Default `name`.
     public var nameField: String = "name"
+    /// Whether to find the exact distance to the nearest corridor for every feature (a
+    /// nearest-neighbour search; the STANDARD PIPELINE needs only the flag). Default true.
+    public var nearestDistance: Bool = true
 
-    public init(distance: Double = 300, filter: AttributeFilter? = nil, nameField: String = "name") {
+    public init(distance: Double = 300, filter: AttributeFilter? = nil, nameField: String = "name", nearestDistance: Bool = true) {
         self.distance = distance
         self.filter = filter
         self.nameField = nameField
+        self.nearestDistance = nearestDistance
     }
 
-    enum CodingKeys: String, CodingKey { case distance = "distance_m", filter, nameField = "name_field" }
+    enum CodingKeys: String, CodingKey { case distance = "distance_m", filter, nameField = "name_field", nearestDistance = "nearest_distance" }
 
     public func validate() throws {
         guard distance >= 0, distance.isFinite else {
@@ -52,7 +56,7 @@ public struct CorridorProximity: Codable, Sendable, Equatable {
     }
 
     /// The corridor lines cut into segments and indexed.
-    public struct Prepared: Sendable {
+    public final class Prepared: Sendable {
         public let proximity: CorridorProximity
         public let corridors: Layer
         public let names: [String]
@@ -98,6 +102,7 @@ public struct CorridorProximity: Codable, Sendable, Equatable {
                 if try segments[s].isWithinDistance(d, of: g) { near = true; return false }
                 return true
             }
+            guard proximity.nearestDistance else { return Proximity(near: near, distance: nil, corridor: nil) }
             let hit = try index.nearest(to: g.envelope, k: 1) { try segments[$0].distance(to: g) }.first
             return Proximity(near: near, distance: hit?.distance, corridor: hit.map { owner[$0.item] })
         }

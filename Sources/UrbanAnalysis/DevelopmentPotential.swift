@@ -87,6 +87,9 @@ public struct DevelopmentPotential: Codable, Sendable, Equatable {
         /// The reasons in words a planner reads: "4,200 m² brownfield, 180 m to stop Hafen".
         public var reasons: String
 
+        /// A parcel that is not eligible.
+        public static let notEligible = Assessment(eligible: false, score: 0, criteria: [], nearestStop: nil, reasons: "")
+
         public static func == (a: Assessment, b: Assessment) -> Bool {
             a.eligible == b.eligible && a.score == b.score && a.reasons == b.reasons
                 && a.criteria.map(\.0) == b.criteria.map(\.0) && a.criteria.map(\.1) == b.criteria.map(\.1)
@@ -131,14 +134,10 @@ public struct DevelopmentPotential: Codable, Sendable, Equatable {
 
     /// Assesses one parcel: the streaming form of ``run(parcels:measures:stops:conflicts:)``.
     public func assess(_ parcel: Feature, measures m: ParcelMetrics.Measures, stops: Facilities?, conflict: Bool?) throws -> Assessment {
-        guard let landUse = m.landUse, landUse != .green, landUse != .transport else {
-            return Assessment(eligible: false, score: 0, criteria: [], nearestStop: nil, reasons: "")
-        }
+        guard let landUse = m.landUse, landUse != .green, landUse != .transport else { return .notEligible }
         let brownfield = landUse == .brownfield
         let underused = underusedLandUses.contains(landUse) && m.grz < underusedGRZ
-        guard brownfield || underused else {
-            return Assessment(eligible: false, score: 0, criteria: [], nearestStop: nil, reasons: "")
-        }
+        guard brownfield || underused else { return .notEligible }
         func clamp(_ x: Double) -> Double { Swift.min(1, Swift.max(0, x)) }
         var criteria: [(Criterion, Double)] = [
             (.size, clamp((m.area - minimumArea) / (fullArea - minimumArea))),

@@ -54,7 +54,7 @@ public struct DistrictIndicators: Codable, Sendable, Equatable {
         public mutating func add(_ m: ParcelMetrics.Measures, weight w: Double = 1, eligible: Bool = false, catchmentShare: Double? = nil) {
             parcels += w
             parcelArea += w * m.area
-            if let use = m.landUse { areaByUse[LandUse.allCases.firstIndex(of: use)!] += w * m.area } else { unmappedArea += w * m.area }
+            if let use = m.landUse { areaByUse[use.index] += w * m.area } else { unmappedArea += w * m.area }
             grzSum += w * m.grz
             builtArea += w * m.builtArea
             floorArea += w * m.floorArea

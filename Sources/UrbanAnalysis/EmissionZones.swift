@@ -70,7 +70,7 @@ public struct EmissionZones: Codable, Sendable, Equatable {
     }
 
     /// The emission sources indexed for conflict tests.
-    public struct Prepared: Sendable {
+    public final class Prepared: Sendable {
         public let zones: EmissionZones
         /// The source parcels.
         public let layer: Layer

@@ -3,7 +3,7 @@ import GeoIO
 
 /// A point layer of facilities (stops, stations, later schools or service points) indexed for
 /// nearest-neighbour and radius queries.
-public struct Facilities: Sendable {
+public final class Facilities: Sendable {
     public let layer: Layer
     /// Each facility's name (from `nameField`, else its id, else its position).
     public let names: [String]

@@ -42,7 +42,7 @@ public struct HarbourZone: Codable, Sendable, Equatable {
     }
 
     /// The zone and the water, indexed for parcel queries.
-    public struct Prepared: Sendable {
+    public final class Prepared: Sendable {
         public let zone: Geometry
         public let water: Layer?
         let prepared: PreparedGeometry

@@ -7,9 +7,21 @@ public enum LandUse: String, CaseIterable, Codable, Sendable, Comparable {
     /// Classes that count as places where people live (population is spread over them).
     public var isResidential: Bool { self == .residential || self == .mixed }
 
-    public static func < (a: LandUse, b: LandUse) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// The class's position in ``allCases`` (0–7), for tables indexed by class.
+    public var index: Int {
+        switch self {
+        case .residential: return 0
+        case .mixed: return 1
+        case .commercial: return 2
+        case .industrial: return 3
+        case .harbour: return 4
+        case .green: return 5
+        case .brownfield: return 6
+        case .transport: return 7
+        }
     }
+
+    public static func < (a: LandUse, b: LandUse) -> Bool { a.index < b.index }
 }
 
 /// How a layer's land-use values map onto ``LandUse``: the eight English class names
@@ -26,6 +38,7 @@ public struct LandUseMapping: Codable, Sendable, Equatable {
     /// The class of a source value, or nil when it is not mapped (the analyses count such
     /// parcels under "unmapped" and say so, never guess).
     public func landUse(for value: String) -> LandUse? {
+        if let use = LandUse(rawValue: value) { return use }
         let key = value.lowercased()
         return LandUse(rawValue: key) ?? values[key]
     }

@@ -25,13 +25,17 @@ public struct ParcelMetrics: Codable, Sendable, Equatable {
     public var fields: ParcelFields
     /// Where the building layer keeps storeys (used only when buildings are given).
     public var buildingFields: BuildingFields
+    /// Whether to compute rectangularity and elongation (the minimum-area rectangle costs a
+    /// convex hull per parcel; the STANDARD PIPELINE does without). Default true.
+    public var shapeMeasures: Bool
 
-    public init(fields: ParcelFields = .standard, buildingFields: BuildingFields = .standard) {
+    public init(fields: ParcelFields = .standard, buildingFields: BuildingFields = .standard, shapeMeasures: Bool = true) {
         self.fields = fields
         self.buildingFields = buildingFields
+        self.shapeMeasures = shapeMeasures
     }
 
-    enum CodingKeys: String, CodingKey { case fields, buildingFields = "building_fields" }
+    enum CodingKeys: String, CodingKey { case fields, buildingFields = "building_fields", shapeMeasures = "shape_measures" }
 
     /// The measures of one parcel.
     public struct Measures: Sendable, Equatable {
@@ -63,7 +67,7 @@ public struct ParcelMetrics: Codable, Sendable, Equatable {
             throw AnalysisError.missingGeometry(layer: "parcels", feature: parcel.displayID)
         }
         let area = try g.area(), perimeter = try g.length()
-        let rectangle = try g.minimumAreaRectangle()
+        let rectangle = shapeMeasures ? try g.minimumAreaRectangle() : nil
         let rectangleArea = rectangle?.area ?? 0
         let landUse = parcel.properties[fields.landUse]?.stringValue.flatMap(fields.landUseMapping.landUse(for:))
 
@@ -86,7 +90,7 @@ public struct ParcelMetrics: Codable, Sendable, Equatable {
 }
 
 /// Building footprints indexed for the parcel joins: built area and floor area per parcel.
-public struct BuildingFootprints: Sendable {
+public final class BuildingFootprints: Sendable {
     public let layer: Layer
     let index: SpatialIndex
     let areas: [Double]

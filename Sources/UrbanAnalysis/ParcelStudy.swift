@@ -1,5 +1,10 @@
 import GeoCore
 import GeoIO
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The analyses of both layers run together on a parcel layer, as the default job does:
 /// parcel measures, the join to districts, catchments and residents in reach, underserved
@@ -16,7 +21,7 @@ import GeoIO
 public struct ParcelStudy: Codable, Sendable, Equatable {
     public var metrics = ParcelMetrics()
     public var assignment = DistrictAssignment()
-    public var potential = DevelopmentPotential()
+    public var potential: DevelopmentPotential? = DevelopmentPotential()
     public var indicators = DistrictIndicators()
     public var catchment: Catchment? = Catchment()
     public var residents: ResidentsInReach? = ResidentsInReach()
@@ -95,7 +100,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
     }
 
     /// The small layers every parcel is evaluated against, indexed once and shared by all threads.
-    public struct Context: Sendable {
+    public final class Context: Sendable {
         public let study: ParcelStudy
         public let units: ReportingUnits
         public let grid: ReportingUnits?
@@ -113,7 +118,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
 
         public init(_ inputs: Inputs, study: ParcelStudy) throws {
             self.study = study
-            try study.potential.validate()
+            try study.potential?.validate()
             units = try ReportingUnits(inputs.districts, fields: study.assignment.fields)
             grid = inputs.grid
             buildings = try inputs.buildings.map { try BuildingFootprints($0, fields: study.metrics.buildingFields) }
@@ -173,23 +178,37 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         public var feature: Feature
     }
 
-    /// Evaluates one parcel: the streaming form of ``run(parcels:inputs:)``.
-    public func evaluate(_ parcel: Feature, in context: Context) throws -> Evaluation {
+    /// Evaluates one parcel: the streaming form of ``run(parcels:inputs:)``. With a `clock`,
+    /// the time of each stage is added to it (the STANDARD PIPELINE's stage times).
+    /// Without `annotate`, the evaluation's feature is the parcel as it came (a caller that
+    /// writes its own properties, as the STANDARD PIPELINE does, saves the work).
+    public func evaluate(_ parcel: Feature, in context: Context, clock: StageClock? = nil, annotate: Bool = true) throws -> Evaluation {
         let g = parcel.geometry!
+        clock?.start()
         let m = try metrics.measure(parcel, buildings: context.buildings)
+        clock?.lap(.metrics)
         let shares = try assignment.assign(g, units: context.units)
         let gridShares = try context.grid.map { try assignment.assign(g, units: $0) } ?? []
+        clock?.lap(.district)
         let reach = try context.catchment?.reach(g)
+        clock?.lap(.catchment)
         let proximity = try context.corridors?.measure(g)
+        clock?.lap(.corridor)
         let position = try context.harbour?.position(of: g)
         let conflict = try context.emissions?.conflict(for: g, landUse: m.landUse)
-        let a = try potential.assess(parcel, measures: m, stops: context.stops, conflict: context.emissions == nil ? nil : conflict != nil)
+        let a = try potential?.assess(parcel, measures: m, stops: context.stops, conflict: context.emissions == nil ? nil : conflict != nil)
+            ?? .notEligible
         let conversionReasons = try position.flatMap { try conversion?.reasons(g, measures: m, position: $0, stops: context.stops) }
         var piece: Geometry?
         if let underserved, let catchment = context.catchment, let use = m.landUse, underserved.landuses.contains(use) {
             piece = try catchment.outside(g)
         }
 
+        guard annotate else {
+            clock?.lap(.other)
+            return Evaluation(measures: m, shares: shares, gridShares: gridShares, reach: reach, proximity: proximity, harbour: position,
+                              conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: parcel)
+        }
         var feature = parcel
         var p = feature.properties
         p["district_id"] = shares.max { $0.weight < $1.weight }.map { .string(context.units.ids[$0.unit]) } ?? .null
@@ -221,6 +240,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         p["potential_score"] = a.eligible ? .double(a.score) : .null
         p["potential_reasons"] = a.eligible ? .string(a.reasons) : .null
         feature.properties = p
+        clock?.lap(.other)
         return Evaluation(measures: m, shares: shares, gridShares: gridShares, reach: reach, proximity: proximity, harbour: position,
                           conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: feature)
     }
@@ -454,5 +474,39 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                        parcels: Layer(name: "parcels", crs: parcels.crs, features: evaluations.map(\.feature)),
                        potential: summary.potentialLayer(crs: parcels.crs),
                        districts: Summary.layer(context.units, table, name: "districts"))
+    }
+}
+
+/// Time spent per stage by one worker (thread CPU of the stages it ran), for reporting stage
+/// times of a pipeline whose stages run fused per parcel on all cores.
+public final class StageClock: @unchecked Sendable {
+    public enum Stage: Int, CaseIterable, Sendable { case repair, metrics, district, catchment, corridor, other, tally, geojson, csv }
+
+    public private(set) var seconds = [Double](repeating: 0, count: Stage.allCases.count)
+    private var last = 0.0
+
+    public init() {}
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    /// Starts timing from now.
+    public func start() { last = StageClock.now() }
+
+    /// Adds the time since the last mark to `stage`.
+    public func lap(_ stage: Stage) {
+        let t = StageClock.now()
+        seconds[stage.rawValue] += t - last
+        last = t
+    }
+
+    /// The sums of several clocks.
+    public static func total(_ clocks: [StageClock]) -> [Double] {
+        clocks.reduce(into: [Double](repeating: 0, count: Stage.allCases.count)) { sum, c in
+            for i in sum.indices { sum[i] += c.seconds[i] }
+        }
     }
 }

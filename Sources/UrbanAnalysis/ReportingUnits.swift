@@ -3,7 +3,7 @@ import GeoIO
 
 /// The polygons indicators are reported for: Stadtbezirke, statistical districts, any polygon
 /// layer, or a square grid. Prepared and indexed once, then shared by all threads.
-public struct ReportingUnits: Sendable {
+public final class ReportingUnits: Sendable {
     /// The unit polygons with their properties.
     public let layer: Layer
     /// Each unit's id (from ``DistrictFields/id``, else the feature id, else its position).

@@ -85,8 +85,8 @@ import UrbanAnalysis
               development-potential.transit_far_m: 1500
         """)
         let v = try s.applying(s.variants[0])
-        #expect(v.study.potential.weights.transit == 3 && v.study.potential.transitFar == 1500)
-        #expect(s.study.potential.weights.transit == 1)
+        #expect(v.study.potential?.weights.transit == 3 && v.study.potential?.transitFar == 1500)
+        #expect(s.study.potential?.weights.transit == 1)
         // A variant may only touch analyses the scenario runs.
         #expect(error(minimal + "\nvariants:\n  - name: x\n    parameters:\n      catchment.method: radius") != nil)
     }
