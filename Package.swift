@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]
 )

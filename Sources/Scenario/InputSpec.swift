@@ -117,10 +117,14 @@ public struct OutputSpec: Codable, Sendable, Equatable {
     public var gridCellM: Double?
     /// `standard` (`,`) or `excel` (`;`, decimal commas, byte order mark).
     public var csv: String = "standard"
+    /// Write the benchmark kit's STANDARD PIPELINE files instead (parcels.csv, districts.csv,
+    /// parcels_wgs84.geojson, exactly as ../shared/bench/README.md defines them), from the same
+    /// code as `nordwaerts pipeline`. Default false.
+    public var standardPipeline: Bool = false
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case crs, precision, layers, csv, gridCellM = "grid_cell_m" }
+    enum CodingKeys: String, CodingKey { case crs, precision, layers, csv, gridCellM = "grid_cell_m", standardPipeline = "standard_pipeline" }
 
     /// The layers every run can write.
     public static let layerNames = ["parcels", "potential", "districts", "catchments", "underserved", "emission_zones", "conflicts",

@@ -10,7 +10,9 @@ import UrbanAnalysis
 public struct Scenario: Sendable {
     /// The scenario file, and the folder relative input paths resolve against.
     public let file: String
-    public let folder: String
+    /// The folder relative input paths resolve against: the scenario's own, unless moved
+    /// (`run SCENARIO --data DIR` runs one scenario on several datasets).
+    public var folder: String
     /// The inputs in file order.
     public var inputs: [(name: String, spec: InputSpec)]
     /// The analyses as parameters of one study (optional analyses that are not listed are off).

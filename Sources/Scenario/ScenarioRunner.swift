@@ -115,48 +115,85 @@ public struct ScenarioRunner: Sendable {
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
         var files: [String] = []
         var summary = ParcelStudy.Summary(context: context)
-        let parcelWriter = wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: .etrs89UTM32N) : nil
+        let standard = scenario.outputs.standardPipeline
+        var standardLines = StandardPipeline.SortedLines()
+        let parcelWriter = standard
+            ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: .etrs89UTM32N)
+            : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: .etrs89UTM32N) : nil)
         var done = 0
         for (name, spec) in parcelInputs {
             var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
             let transform = try InputTransform(spec: spec, attributes: variant?.attributes.filter { $0.input == name }.map { ($0.ids, $0.properties) } ?? [])
             let rejects = RejectsReport(path: directory + "/\(name).rejects.jsonl")
             rejectReports.append(rejects)
+            // The standard pipeline keeps parcels that repair leaves empty (written with a null
+            // geometry), so it repairs here rather than in the stream, by the same rule.
+            let repairHere = standard && spec.onInvalid == .repair
             let stream = try FeatureStream(path: record.path, format: spec.format.flatMap(InputFormat.init(rawValue:)),
-                                           options: scenario.readOptions(spec), policy: spec.onInvalid, rejects: rejects)
+                                           options: scenario.readOptions(spec), policy: repairHere ? .keep : spec.onInvalid, rejects: rejects)
             let encoders = parcelWriter.map { EncoderPool(for: $0, workers: stream.workerCount) }
-            func consume(_ batch: [(ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?)?]) throws {
+            let repairedHere = Locked(0)
+            typealias Item = (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?, csv: [UInt8])
+            func consume(_ batch: [Item?]) throws {
                 for item in batch {
-                    guard let (evaluation, encoded) = item else { record.filtered += 1; continue }
+                    guard let (evaluation, encoded, csv) = item else { record.filtered += 1; continue }
                     try summary.add(evaluation)
                     if let encoded { try parcelWriter?.writeEncoded(encoded.bytes[...], bounds: encoded.bounds) }
+                    if standard { standardLines.append(csv[...]) }
                 }
                 done += batch.count
                 progress(done)
             }
-            while let batch = try stream.nextBatch({ parcel, worker -> (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?)? in
-                guard let f = transform.apply(parcel) else { return nil }
-                let evaluation = try study.evaluate(f, in: context)
-                return (evaluation, try encoders?.encode(evaluation.feature, worker: worker))
+            while let batch = try stream.nextBatch({ parcel, worker -> Item? in
+                guard var f = transform.apply(parcel) else { return nil }
+                if repairHere, let g = f.geometry, !(try g.isValid()) {
+                    f.geometry = try g.repaired()
+                    repairedHere.withLock { $0 += 1 }
+                }
+                guard standard else {
+                    let evaluation = try study.evaluate(f, in: context)
+                    return (evaluation, try encoders?.encode(evaluation.feature, worker: worker), [])
+                }
+                let evaluation = try study.evaluate(f, in: context, annotate: false)
+                var csv: [UInt8] = [], json: [UInt8] = [], bytes: [UInt8] = []
+                StandardPipeline.appendRow(of: evaluation, id: f.id?.description ?? f.properties["id"]?.description ?? "",
+                                           landUse: f.properties["landuse"]?.description ?? "", units: context.units, csv: &csv, json: &json)
+                let bounds = try encoders!.encode(id: nil, geometry: f.geometry.flatMap { $0.isEmpty ? nil : $0 }, rawProperties: json,
+                                                  worker: worker, into: &bytes)
+                return (evaluation, (bytes, bounds), csv)
             }) {
                 try consume(batch)
             }
             for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
                 let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).compactMap(transform.apply)
                 record.added += added.count
-                let evaluated = try added.map { f -> (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?)? in
+                let evaluated = try added.map { f -> Item? in
                     let e = try study.evaluate(f, in: context)
-                    return (e, try encoders?.encode(e.feature, worker: 0))
+                    return (e, try encoders?.encode(e.feature, worker: 0), [])
                 }
                 try consume(evaluated)
             }
             record.summary = stream.summary
+            record.summary.repaired += repairedHere.withLock { $0 }
             log("read \(record.summary.read) \(name) (\(record.summary.repaired) repaired, \(record.summary.rejected) rejected, \(record.filtered) filtered out)")
             records.append(record)
         }
         try parcelWriter?.finish()
-        if parcelWriter != nil { files.append("parcels.geojson") }
         for rejects in rejectReports { try rejects.finish() }
+        if standard {
+            // The STANDARD PIPELINE's files, from the same code as `nordwaerts pipeline`.
+            try standardLines.write(to: directory + "/parcels.csv", header: StandardPipeline.parcelColumns)
+            try StandardPipeline.districtTable(units: context.units, tallies: summary.tallies).write(to: directory + "/districts.csv")
+            let table = summary.districtTable()
+            let record = Record(name: variant?.name ?? "baseline", inputs: records, parcels: summary.parcels, districtTable: table,
+                                files: ["parcels.csv", "districts.csv", "parcels_wgs84.geojson"])
+            log("\(summary.parcels) parcels: the STANDARD PIPELINE's files written")
+            let report = RunReport(scenario: scenario, variant: variant, record: record, started: started, summary: summary)
+            try report.writeMarkdown(to: directory + "/report.md")
+            try report.writeManifest(to: directory + "/manifest.json", command: command, directory: directory)
+            return record
+        }
+        if parcelWriter != nil { files.append("parcels.geojson") }
 
         // Results.
         let table = summary.districtTable()

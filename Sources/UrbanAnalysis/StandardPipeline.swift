@@ -152,23 +152,21 @@ public struct StandardPipeline: Sendable {
         let workers = stream.workerCount
         let encoders = EncoderPool(for: writer, workers: workers)
         let clocks = (0..<workers).map { _ in StageClock() }
-        // Each worker sums its own parcels; the sums are merged at the end.
-        final class Sums: @unchecked Sendable {
-            var tallies: [DistrictIndicators.Tally]
-            var repaired = 0
-            init(_ n: Int) { tallies = Array(repeating: DistrictIndicators.Tally(), count: n) }
-        }
-        let sums = (0..<workers).map { _ in Sums(context.units.count) }
+        // Repairs are counted per worker; the district sums are added in input order (so that
+        // they are the same, bit for bit, on any number of threads and in `run`).
+        final class Count: @unchecked Sendable { var repaired = 0 }
+        let counts = (0..<workers).map { _ in Count() }
+        var tallies = [DistrictIndicators.Tally](repeating: DistrictIndicators.Tally(), count: context.units.count)
         var lines = SortedLines()
-        var readSeconds = readSmall, parallelSeconds = 0.0, writeSeconds = 0.0
+        var readSeconds = readSmall, parallelSeconds = 0.0, writeSeconds = 0.0, tallySeconds = 0.0
         while true {
             var t0 = StageClock.now()
             guard let batch = try stream.nextBatch({ feature, _ in feature }) else { break }
             readSeconds += StageClock.now() - t0
             t0 = StageClock.now()
             // Per parcel: GeoJSON feature bytes, then the CSV line; `split` between them.
-            let results = try concurrentChunks(batch.count, chunks: workers) { i, worker -> (bytes: [UInt8], split: Int, bounds: Envelope) in
-                let clock = clocks[worker], mine = sums[worker]
+            let results = try concurrentChunks(batch.count, chunks: workers) { i, worker -> (bytes: [UInt8], split: Int, bounds: Envelope, tally: (Int, ParcelMetrics.Measures, Double?)?) in
+                let clock = clocks[worker], mine = counts[worker]
                 clock.start()
                 var parcel = batch[i]
                 if let g = parcel.geometry, !(try g.isValid()) {
@@ -178,8 +176,6 @@ public struct StandardPipeline: Sendable {
                 clock.lap(.repair)
                 let e = try study.evaluate(parcel, in: context, clock: clock, annotate: false)
                 clock.start()
-                for share in e.shares { mine.tallies[share.unit].add(e.measures, weight: share.weight, catchmentShare: e.reach?.share) }
-                clock.lap(.tally)
                 var csv: [UInt8] = [], json: [UInt8] = []
                 StandardPipeline.appendRow(of: e, id: parcel.id?.description ?? parcel.properties["id"]?.description ?? "",
                                            landUse: parcel.properties["landuse"]?.description ?? "", units: context.units, csv: &csv, json: &json)
@@ -192,7 +188,7 @@ public struct StandardPipeline: Sendable {
                 let split = bytes.count
                 bytes += csv
                 clock.lap(.geojson)
-                return (bytes, split, bounds)
+                return (bytes, split, bounds, e.shares.first.map { ($0.unit, e.measures, e.reach?.share) })
             }
             parallelSeconds += StageClock.now() - t0
             t0 = StageClock.now()
@@ -201,15 +197,18 @@ public struct StandardPipeline: Sendable {
                 lines.append(r.bytes[r.split...])
             }
             writeSeconds += StageClock.now() - t0
+            t0 = StageClock.now()
+            for r in results {
+                if let (unit, measures, share) = r.tally { tallies[unit].add(measures, catchmentShare: share) }
+            }
+            tallySeconds += StageClock.now() - t0
             timing.parcels += batch.count
             progress("parcels: \(timing.parcels)")
         }
         var t0 = StageClock.now()
         try writer.finish()
         writeSeconds += StageClock.now() - t0
-        timing.repaired = sums.reduce(0) { $0 + $1.repaired }
-        var tallies = [DistrictIndicators.Tally](repeating: DistrictIndicators.Tally(), count: context.units.count)
-        for s in sums { for u in tallies.indices { tallies[u].merge(s.tallies[u]) } }
+        timing.repaired = counts.reduce(0) { $0 + $1.repaired }
 
         // The fused parallel pass, apportioned to its stages by the time the workers spent in each.
         let spent = StageClock.total(clocks)
@@ -226,7 +225,7 @@ public struct StandardPipeline: Sendable {
         timing.stages = [
             ("a_read", readSeconds), ("b_repair", share(.repair)), ("c_metrics", share(.metrics) + share(.other)),
             ("d_district", share(.district)), ("e_catchment", prepare + share(.catchment)), ("f_corridor", share(.corridor)),
-            ("g_districts", gSeconds + share(.tally)), ("h_geojson", share(.geojson) + writeSeconds), ("i_csv", share(.csv) + csvSeconds),
+            ("g_districts", gSeconds + tallySeconds), ("h_geojson", share(.geojson) + writeSeconds), ("i_csv", share(.csv) + csvSeconds),
         ]
         return timing
     }

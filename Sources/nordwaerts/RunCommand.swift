@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Check the scenario and read its inputs without running the analyses.")
     var check = false
 
-    @Option(help: "A dataset folder for the default scenario (its layers by the embedded dataset's file names).")
+    @Option(help: "A dataset folder: the default scenario reads it by the embedded dataset's file names; a scenario file's relative paths resolve against it instead of the scenario's folder.")
     var data: String?
 
     @Option(help: "The CRS of the GeoJSON results, overriding the scenario (EPSG:25832 for QGIS).")
@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if let grid, !(grid > 0) { throw ValidationError("--grid must be a positive number of metres, not \(grid)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
-        if scenario != nil && data != nil { throw ValidationError("--data goes with the default scenario; a scenario file names its own inputs") }
+
     }
 
     func run() throws {
@@ -98,7 +98,9 @@ struct RunCommand: ParsableCommand {
     func loadScenario() throws -> Scenario {
         if let scenario {
             guard FileManager.default.fileExists(atPath: scenario) else { throw CLIError(.noInput, "scenario file \(scenario) does not exist") }
-            return try Scenario.load(path: scenario)
+            var loaded = try Scenario.load(path: scenario)
+            if let data { loaded.folder = data }
+            return loaded
         }
         let dataset = try data ?? EmbeddedData.directory(holding: ["scenario.yaml", "stadtbezirke.geojson", "parcels.geojson"])
         if FileManager.default.fileExists(atPath: dataset + "/scenario.yaml") {
