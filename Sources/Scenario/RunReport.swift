@@ -64,12 +64,17 @@ struct RunReport {
     {{#files}}
     - `{{{.}}}`
     {{/files}}
-    - `report.md` (this report), `manifest.json` (what reproduces the run: scenario, input checksums, versions)
+    - `report.md` (this report), `report.html` (the same with maps), `manifest.json` (what reproduces the run: scenario, input checksums, versions)
 
     Run time: {{{seconds}}} s.
     """
 
     func markdown() throws -> String {
+        try MustacheTemplate(string: RunReport.template).render(templateContext())
+    }
+
+    /// What both reports show, for their templates.
+    func templateContext() -> [String: Any] {
         let table = record.districtTable
         let columns = RunReport.headline.filter { table.index(of: $0.column) != nil }
         var lines = ["| district | " + columns.map(\.heading).joined(separator: " | ") + " |",
@@ -109,13 +114,18 @@ struct RunReport {
             "seconds": RunReport.format(Date().timeIntervalSince(started), 1),
         ]
         if let variant { context["variant"] = ["name": variant.name, "description": variant.description as Any] }
-        return try MustacheTemplate(string: RunReport.template).render(context)
+        return context
     }
 
     func writeMarkdown(to path: String) throws {
         let file = try OutputFile(path: path)
         try file.write(try markdown())
         try file.commit()
+    }
+
+    /// The HTML report with maps (``HTMLReport``).
+    func writeHTML(to path: String) throws {
+        try HTMLReport(scenario: scenario, variant: variant, record: record, summary: summary, markdownContext: templateContext()).write(to: path)
     }
 
     /// The manifest: everything that reproduces the run.

@@ -47,6 +47,10 @@ public struct ScenarioRunner: Sendable {
             try RunComparison(baseline: directory + "/baseline", variant: directory + "/" + record.name)
                 .write(into: directory + "/comparison/" + record.name, baselineName: "baseline", variantName: record.name)
         }
+        if !scenario.outputs.standardPipeline {
+            let page = try HTMLReport.comparisonPage(directory: directory, variants: scenario.variants, baseline: records[0])
+            try page.write(toFile: directory + "/report.html", atomically: true, encoding: .utf8)
+        }
         return records
     }
 
@@ -218,6 +222,7 @@ public struct ScenarioRunner: Sendable {
         let record = Record(name: variant?.name ?? "baseline", inputs: records, parcels: summary.parcels, districtTable: table, files: files)
         let report = RunReport(scenario: scenario, variant: variant, record: record, started: started, summary: summary)
         try report.writeMarkdown(to: directory + "/report.md")
+        try report.writeHTML(to: directory + "/report.html")
         try report.writeManifest(to: directory + "/manifest.json", command: command, directory: directory)
         return record
     }
