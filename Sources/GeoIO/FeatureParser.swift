@@ -10,6 +10,9 @@ struct FeatureParser: Sendable {
     let crsIsDefault: Bool
     let keepZ: Bool
     private var scratch = CoordinateScratch()
+    /// What RFC 7946 only says SHOULD about, found in the last feature parsed: read anyway,
+    /// with a warning (a malformed bbox, positions with more than three numbers).
+    private(set) var notes: [String] = []
 
     init(crs: CRS, crsIsDefault: Bool, keepZ: Bool) {
         self.crs = crs
@@ -37,9 +40,33 @@ struct FeatureParser: Sendable {
         return found
     }
 
+    /// The GeoJSON members whose repetition makes an object ambiguous (RFC 8259 leaves the
+    /// meaning of a repeated name open): a record that repeats one is rejected, naming it.
+    static let members: [StaticString] = ["type", "geometry", "properties", "id", "coordinates", "geometries", "bbox"]
+
+    private func checkRepeated(_ key: (start: Int, count: Int, escaped: Bool), _ cursor: JSONCursor, _ seen: inout UInt8) throws {
+        for (bit, name) in FeatureParser.members.enumerated() where cursor.rawEquals(key, name) {
+            if seen & (1 << bit) != 0 { throw FeatureIssue("the member '\(name)' appears twice in one object (ambiguous, RFC 8259 §4)") }
+            seen |= 1 << bit
+            return
+        }
+    }
+
+    /// A `bbox` member: 4 or 6 numbers, else a note (RFC 7946 §5 says what it must hold, and
+    /// a bbox is never needed to read the geometry).
+    private mutating func bbox(_ cursor: inout JSONCursor) throws {
+        let value = try cursor.value()
+        if case let .array(items) = value, items.count == 4 || items.count == 6, items.allSatisfy({ $0.doubleValue != nil }) { return }
+        let what: String
+        if case let .array(items) = value { what = "\(items.count) value\(items.count == 1 ? "" : "s")" } else { what = "a \(value.fieldType)" }
+        notes.append("a malformed bbox (\(what); RFC 7946 wants 4 or 6 numbers) was ignored")
+    }
+
     /// A Feature object, or a geometry object standing for a feature without properties.
     mutating func featureObject(_ cursor: inout JSONCursor) throws -> Feature {
+        notes.removeAll(keepingCapacity: true)
         try cursor.expect(0x7B, "'{'")
+        var seen: UInt8 = 0
         var type: String?
         var id: FeatureID?
         var geometry: Geometry?
@@ -49,9 +76,12 @@ struct FeatureParser: Sendable {
             repeat {
                 let key = try cursor.rawString()
                 try cursor.expect(0x3A, "':'")
+                try checkRepeated(key, cursor, &seen)
                 if cursor.rawEquals(key, "type") {
                     guard try cursor.peek() == 0x22 else { throw FeatureIssue("'type' must be a string") }
                     type = try cursor.string()
+                } else if cursor.rawEquals(key, "bbox") {
+                    try bbox(&cursor)
                 } else if cursor.rawEquals(key, "geometry") {
                     if try cursor.peek() == 0x6E { try cursor.literal("null") } else { geometry = try geometryObject(&cursor, depth: 1) }
                 } else if cursor.rawEquals(key, "properties") {
@@ -132,13 +162,17 @@ struct FeatureParser: Sendable {
         cursor.position += 1
         var type: String?
         var parts = GeometryParts()
+        var seen: UInt8 = 0
         if try cursor.peek() != 0x7D {
             repeat {
                 let key = try cursor.rawString()
                 try cursor.expect(0x3A, "':'")
+                try checkRepeated(key, cursor, &seen)
                 if cursor.rawEquals(key, "type") {
                     guard try cursor.peek() == 0x22 else { throw FeatureIssue("geometry 'type' must be a string") }
                     type = try cursor.string()
+                } else if cursor.rawEquals(key, "bbox") {
+                    try bbox(&cursor)
                 } else if cursor.rawEquals(key, "coordinates") || cursor.rawEquals(key, "geometries") {
                     try geometryMember(key, &cursor, into: &parts, depth: depth)
                 } else {
@@ -185,6 +219,9 @@ struct FeatureParser: Sendable {
                 n += 1
             } while try cursor.commaOr(0x5D)
             guard n >= 2 else { throw FeatureIssue("a position has \(n) number\(n == 1 ? "" : "s"); it needs x and y") }
+            if n > 3, !notes.contains(where: { $0.hasPrefix("positions with more than three numbers") }) {
+                notes.append("positions with more than three numbers: the numbers after x, y, z were dropped")
+            }
             scratch.append(values.0, values.1, n >= 3 ? values.2 : nil)
             return 0
         }

@@ -19,6 +19,8 @@ public final class GeoJSONReader: FeatureReader {
     public let path: String
     public private(set) var crs: CRS
     public private(set) var warnings: [String] = []
+    /// How many features carried each kind of note.
+    private var noteCounts: [String: Int] = [:]
     /// Where the CRS came from: "crs member", "override" or "RFC 7946 default".
     public private(set) var crsOrigin: String
 
@@ -101,8 +103,13 @@ public final class GeoJSONReader: FeatureReader {
                     try cursor.expect(0x5B, "'[' (the features array)")
                     return .collection
                 } else if cursor.rawEquals(key, "type") {
+                    let typePosition = cursor.position
                     let type = try cursor.string()
                     if type != "FeatureCollection" {
+                        guard type == "Feature" || FeatureParser.geometryTypes[type] != nil else {
+                            cursor.position = typePosition
+                            throw cursor.syntax("the top-level object's type '\(type)' is not a GeoJSON type (FeatureCollection, Feature or a geometry)")
+                        }
                         cursor.position = start
                         return .single
                     }
@@ -304,28 +311,29 @@ public final class GeoJSONReader: FeatureReader {
         let prototype = FeatureParser(crs: crs, crsIsDefault: crsOrigin == "RFC 7946 default", keepZ: options.keepZ)
         nonisolated(unsafe) let base = UnsafePointer(source.base)
         let firstIndex = index, origin = source.origin
-        let parsed: [(ParsedFeature<T>, FeatureID?)] = try concurrentChunks(ranges.count, chunks: workers) { i, worker in
+        let parsed: [(ParsedFeature<T>, FeatureID?, [String])] = try concurrentChunks(ranges.count, chunks: workers) { i, worker in
             var parser = prototype
             var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
             do {
                 var feature = try parser.featureObject(&cursor)
                 feature.origin = FeatureOrigin(index: firstIndex + i, offset: origin + ranges[i].lowerBound)
                 let id = feature.id
-                return (.done(try transform(.feature(feature), worker)), id)
+                return (.done(try transform(.feature(feature), worker)), id, parser.notes)
             } catch let issue as FeatureIssue {
-                return (.issue(issue), nil)
+                return (.issue(issue), nil, [])
             } catch let error as JSONSyntaxError {
-                return (.syntax(error), nil)
+                return (.syntax(error), nil, [])
             }
         }
         var results: [T] = []
         results.reserveCapacity(ranges.count)
-        for (range, (outcome, id)) in zip(ranges, parsed) {
+        for (range, (outcome, id, notes)) in zip(ranges, parsed) {
             let featureIndex = index
             index += 1
             switch outcome {
             case let .done(value):
                 if let id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
+                for note in notes { noted(note, index: featureIndex, id: id, at: range.lowerBound) }
                 results.append(value)
             case let .issue(issue):
                 let raw = String(decoding: UnsafeBufferPointer(start: source.base + range.lowerBound, count: range.count), as: UTF8.self)
@@ -341,9 +349,21 @@ public final class GeoJSONReader: FeatureReader {
         return results
     }
 
+    /// A feature read with a note: the first few are warned one by one, naming the feature;
+    /// the rest are counted in the summary at the end.
+    private func noted(_ note: String, index: Int, id: FeatureID?, at windowPosition: Int) {
+        noteCounts[note, default: 0] += 1
+        guard noteCounts[note]! <= 5 else { return }
+        let location = source.location(ofAbsolute: source.origin + windowPosition)
+        warnings.append("\(path)\(location): feature \(index)\(id.map { " (id \($0))" } ?? ""): \(note)")
+    }
+
     private func finish() {
         if duplicateIDs > 0 {
             warnings.append("\(path): \(duplicateIDs) feature\(duplicateIDs == 1 ? "" : "s") repeat an id used before")
+        }
+        for (note, count) in noteCounts.sorted(by: { $0.key < $1.key }) where count > 5 {
+            warnings.append("\(path): \(count - 5) more features (\(count) in all) with: \(note)")
         }
     }
 }
