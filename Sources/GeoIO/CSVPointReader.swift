@@ -39,13 +39,21 @@ public final class CSVPointReader: FeatureReader {
     static let xNames = ["x", "lon", "lng", "long", "longitude", "rw", "rechtswert", "easting", "ostwert", "e"]
     static let yNames = ["y", "lat", "latitude", "hw", "hochwert", "northing", "nordwert", "n"]
 
-    public init(path: String, options: ReadOptions = ReadOptions()) throws {
+    public convenience init(path: String, options: ReadOptions = ReadOptions()) throws {
+        guard options.crs != nil else {
+            throw IOError.unusable(path: path, message: "a CSV file does not say its CRS: name it with --from (EPSG:25832 for easting/northing in Dortmund, EPSG:4326 for lon/lat)")
+        }
+        try self.init(bytes: try CSVPointReader.readAll(path), name: path, options: options)
+    }
+
+    /// A reader over CSV bytes in memory (any bytes: the fuzzers feed it).
+    public init(bytes: [UInt8], name: String = "<bytes>", options: ReadOptions = ReadOptions()) throws {
+        let path = name
         self.path = path
         guard let crs = options.crs else {
             throw IOError.unusable(path: path, message: "a CSV file does not say its CRS: name it with --from (EPSG:25832 for easting/northing in Dortmund, EPSG:4326 for lon/lat)")
         }
         self.crs = crs
-        let bytes = try CSVPointReader.readAll(path)
         var text = bytes[...]
         if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
         let firstLine = text.prefix { $0 != 0x0A }

@@ -47,10 +47,15 @@ public final class GeoJSONReader: FeatureReader {
     }
 
     /// A reader over GeoJSON text in memory.
-    public init(text: String, name: String = "<text>", options: ReadOptions = ReadOptions()) throws {
+    public convenience init(text: String, name: String = "<text>", options: ReadOptions = ReadOptions()) throws {
+        try self.init(bytes: Array(text.utf8), name: name, options: options)
+    }
+
+    /// A reader over GeoJSON bytes in memory (any bytes: the fuzzers feed it).
+    public init(bytes: [UInt8], name: String = "<bytes>", options: ReadOptions = ReadOptions()) throws {
         path = name
         self.options = options
-        source = ByteSource(bytes: Array(text.utf8), name: name)
+        source = ByteSource(bytes: bytes, name: name)
         crs = options.crs ?? .wgs84
         crsOrigin = options.crs == nil ? "RFC 7946 default" : "override"
         try readHeader()

@@ -101,7 +101,7 @@ import TestSupport
         let r = try nordwaerts(["run", scenario, "--out", out, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let folders = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(folders == ["baseline", "comparison", "stop-scharnhorst", "transit-weighted"])
+        #expect(folders == ["baseline", "comparison", "report.html", "stop-scharnhorst", "transit-weighted"])
         // The new stop serves more of Scharnhorst (id 2) and changes nothing in Huckarde (id 8).
         let text = try String(contentsOfFile: out + "/comparison/stop-scharnhorst/districts.csv", encoding: .utf8)
         let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
