@@ -132,22 +132,32 @@ public final class FeatureStream {
 
 /// One GeoJSON encoder per worker, so that features are encoded on the threads that made
 /// them and only written in order.
+///
+/// The encoders live in storage allocated once, never moved: each worker touches only its own
+/// element (a Swift array would be mutated as a whole by every access, a race ThreadSanitizer
+/// reports).
 public final class EncoderPool: @unchecked Sendable {
-    private var encoders: [GeoJSONEncoder]
+    private let encoders: UnsafeMutableBufferPointer<GeoJSONEncoder>
 
     public init(for writer: GeoJSONWriter, workers: Int) {
-        encoders = (0..<workers).map { _ in writer.makeEncoder() }
+        encoders = .allocate(capacity: workers)
+        for k in 0..<workers { (encoders.baseAddress! + k).initialize(to: writer.makeEncoder()) }
+    }
+
+    deinit {
+        encoders.baseAddress!.deinitialize(count: encoders.count)
+        encoders.deallocate()
     }
 
     /// Encodes `feature` with worker `worker`'s encoder (each worker uses only its own).
     public func encode(_ feature: Feature, worker: Int) throws -> (bytes: [UInt8], bounds: Envelope) {
         var bytes: [UInt8] = []
-        let bounds = try encoders.withUnsafeMutableBufferPointer { try $0[worker].encode(feature, into: &bytes) }
+        let bounds = try encoders[worker].encode(feature, into: &bytes)
         return (bytes, bounds)
     }
 
     /// Encodes a feature whose properties are already JSON text, appending to `out`.
     public func encode(id: FeatureID?, geometry: Geometry?, rawProperties: [UInt8], worker: Int, into out: inout [UInt8]) throws -> Envelope {
-        try encoders.withUnsafeMutableBufferPointer { try $0[worker].encode(id: id, geometry: geometry, rawProperties: rawProperties, into: &out) }
+        try encoders[worker].encode(id: id, geometry: geometry, rawProperties: rawProperties, into: &out)
     }
 }

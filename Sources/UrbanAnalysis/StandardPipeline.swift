@@ -103,10 +103,19 @@ public struct StandardPipeline: Sendable {
             lines.append((start, idEnd, bytes.count))
         }
 
-        /// Writes a header and the lines in byte order of their ids.
+        /// Writes a header and the lines in byte order of their ids. The ids' first eight bytes,
+        /// as a big-endian number, decide most comparisons; memcmp settles the rest.
         public func write(to path: String, header: [String]) throws {
-            let order = bytes.withUnsafeBufferPointer { b in
-                lines.indices.sorted { i, j in
+            let order: [Int] = bytes.withUnsafeBufferPointer { b in
+                let keys: [UInt64] = lines.map { line in
+                    var key: UInt64 = 0
+                    for k in 0..<8 { key = key << 8 | UInt64(line.start + k < line.idEnd ? b[line.start + k] : 0) }
+                    return key
+                }
+                let sortedAlready = keys.indices.dropFirst().allSatisfy { keys[$0 - 1] < keys[$0] }
+                if sortedAlready { return Array(lines.indices) }
+                return lines.indices.sorted { i, j in
+                    if keys[i] != keys[j] { return keys[i] < keys[j] }
                     let x = lines[i], y = lines[j]
                     let n = Swift.min(x.idEnd - x.start, y.idEnd - y.start)
                     let c = memcmp(b.baseAddress! + x.start, b.baseAddress! + y.start, n)
