@@ -175,15 +175,6 @@ struct LotCutter {
         return out
     }
 
-    /// Shoelace area of a ring without the closing repeat (positive when counter-clockwise).
-    static func area(_ ring: [Coordinate]) -> Double {
-        guard ring.count > 2 else { return 0 }
-        var sum = 0.0
-        var previous = ring[ring.count - 1]
-        for p in ring {
-            sum += previous.x * p.y - p.x * previous.y
-            previous = p
-        }
-        return sum / 2
-    }
+    /// The area of a ring without the closing repeat (positive when counter-clockwise).
+    static func area(_ ring: [Coordinate]) -> Double { ring.signedArea }
 }

@@ -52,19 +52,22 @@ extension Geometry {
         case .polygon:
             points = try hull.exteriorRing().coordinates()
             points.removeLast() // the closing repeat
-            if Geometry.signedArea(points) < 0 { points.reverse() }
+            if points.signedArea < 0 { points.reverse() }
         default:
             points = try hull.coordinates()
         }
         return OrientedRectangle.enclosing(convexHull: points)
     }
+}
 
-    /// The signed area of a ring's vertices (shoelace; positive when counter-clockwise).
-    static func signedArea(_ ring: [Coordinate]) -> Double {
-        guard ring.count > 2 else { return 0 }
+extension Array where Element == Coordinate {
+    /// The signed area of a ring's vertices (shoelace formula; positive when counter-clockwise;
+    /// with or without the closing repeat).
+    public var signedArea: Double {
+        guard count > 2 else { return 0 }
         var sum = 0.0
-        var previous = ring[ring.count - 1]
-        for point in ring {
+        var previous = self[count - 1]
+        for point in self {
             sum += previous.x * point.y - point.x * previous.y
             previous = point
         }
