@@ -141,7 +141,7 @@ public struct Catchment: Codable, Sendable, Equatable {
             guard !facilities.crs.isGeographic else { throw AnalysisError.notMetric(layer: facilities.name, crs: facilities.crs.identifier) }
             catchment = c
             self.facilities = facilities
-            names = facilities.features.indices.map { facilities.text(c.nameField, of: $0) ?? facilities.text("id", of: $0) ?? String($0 + 1) }
+            names = facilities.labels(c.nameField, "id")
             let tests = try c.modes.map { try $0.match?.compiled() }
             let modeOf = facilities.features.map { f in tests.firstIndex { $0 == nil || $0!.accepts(f) } ?? -1 }
             let radius = modeOf.map { $0 >= 0 ? c.modes[$0].radius : 0 }

@@ -69,7 +69,7 @@ public struct CorridorProximity: Codable, Sendable, Equatable {
             guard !corridors.crs.isGeographic else { throw AnalysisError.notMetric(layer: corridors.name, crs: corridors.crs.identifier) }
             proximity = p
             self.corridors = corridors
-            names = corridors.features.indices.map { corridors.text(p.nameField, of: $0) ?? corridors.text("id", of: $0) ?? String($0 + 1) }
+            names = corridors.labels(p.nameField, "id")
             var segments: [Geometry] = [], owner: [Int] = []
             for (c, feature) in corridors.features.enumerated() {
                 func add(_ line: Geometry) throws {

@@ -12,7 +12,7 @@ public final class Facilities: Sendable {
     public init(_ layer: Layer, nameField: String = "name") throws {
         guard !layer.crs.isGeographic else { throw AnalysisError.notMetric(layer: layer.name, crs: layer.crs.identifier) }
         self.layer = layer
-        names = layer.features.indices.map { layer.text(nameField, of: $0) ?? layer.text("id", of: $0) ?? String($0 + 1) }
+        names = layer.labels(nameField, "id")
         index = SpatialIndex(layer.geometries.envelopes())
     }
 

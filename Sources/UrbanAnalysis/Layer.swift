@@ -29,6 +29,12 @@ public struct Layer: Sendable {
         features.reduce(into: Envelope.empty) { box, feature in box.formUnion(feature.geometry!.envelope) }
     }
 
+    /// A label for every feature, for messages and outputs: the first of `fields` a feature
+    /// has (text of the value; the feature id for `id`), else its position from 1.
+    func labels(_ fields: String...) -> [String] {
+        features.indices.map { i in fields.lazy.compactMap { text($0, of: i) }.first ?? String(i + 1) }
+    }
+
     /// A string property of every feature (numbers as their text), or the feature id for
     /// `field` when the property is missing, or nil.
     func text(_ field: String, of index: Int) -> String? {

@@ -22,8 +22,8 @@ public final class ReportingUnits: Sendable {
     public init(_ layer: Layer, fields: DistrictFields = .standard) throws {
         guard !layer.crs.isGeographic else { throw AnalysisError.notMetric(layer: layer.name, crs: layer.crs.identifier) }
         self.layer = layer
-        ids = layer.features.indices.map { layer.text(fields.id, of: $0) ?? String($0 + 1) }
-        names = layer.features.indices.map { layer.text(fields.name, of: $0) ?? layer.text(fields.id, of: $0) ?? String($0 + 1) }
+        ids = layer.labels(fields.id)
+        names = layer.labels(fields.name, fields.id)
         populations = layer.features.map { $0.properties[fields.population]?.doubleValue }
         nordwaerts = layer.features.map { feature in
             switch feature.properties[fields.nordwaerts] {
