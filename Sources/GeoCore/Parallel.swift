@@ -32,33 +32,60 @@ public enum Cores {
 /// threads take in turn. `chunk` (below `chunks`) names the piece, so that callers can keep state per piece
 /// (an encoder, a buffer). Results come back in input order. The first error thrown stops the
 /// pieces that have not started and is rethrown.
+///
+/// Each result is written once, straight into the array returned (no optional per element and
+/// no second pass to unwrap it: for a batch of parsed features that pass cost as much as the
+/// bookkeeping around it).
 public func concurrentChunks<T>(_ count: Int, chunks: Int, minimumChunk: Int = 64,
                                 _ body: (Int, Int) throws -> T) throws -> [T] {
     let pieces = Swift.max(1, Swift.min(chunks, count / Swift.max(1, minimumChunk)))
     guard pieces > 1 else { return try (0..<count).map { try body($0, 0) } }
-    var results = [T?](repeating: nil, count: count)
-    let failure = Locked<(any Error)?>(nil)
-    try withoutActuallyEscaping(body) { body in
-        try results.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            nonisolated(unsafe) let body = body
-            let next = Locked(0)
-            DispatchQueue.concurrentPerform(iterations: Swift.min(pieces, Cores.available)) { _ in
-                while true {
-                    let piece = next.withLock { n -> Int in defer { n += 1 }; return n }
-                    guard piece < pieces, failure.withLock({ $0 == nil }) else { return }
-                    let first = count * piece / pieces, last = count * (piece + 1) / pieces
-                    do {
-                        for i in first..<last { out[i] = try body(i, piece) }
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
+    // Per piece, how many of its results are initialized (to clean up after an error).
+    var done = [Int](repeating: 0, count: pieces)
+    return try [T](unsafeUninitializedCapacity: count) { out, initialized in
+        nonisolated(unsafe) let out = out
+        try done.withUnsafeMutableBufferPointer { done in
+            nonisolated(unsafe) let done = done
+            do {
+                try concurrentPieces(count, pieces: pieces) { piece, range in
+                    for i in range {
+                        (out.baseAddress! + i).initialize(to: try body(i, piece))
+                        done[piece] += 1
                     }
                 }
+            } catch {
+                for piece in 0..<pieces {
+                    let first = count * piece / pieces
+                    (out.baseAddress! + first).deinitialize(count: done[piece])
+                }
+                throw error
             }
-            if let error = failure.withLock({ $0 }) { throw error }
         }
+        initialized = count
     }
-    return results.map { $0! }
+}
+
+/// Runs `body(piece, range)` for the `pieces` contiguous ranges that cut 0..<count, on
+/// ``Cores/available`` threads (the non-generic core of ``concurrentChunks(_:chunks:minimumChunk:_:)``).
+/// The first error thrown stops the pieces that have not started and is rethrown.
+public func concurrentPieces(_ count: Int, pieces: Int, _ body: (Int, Range<Int>) throws -> Void) throws {
+    let failure = Locked<(any Error)?>(nil)
+    try withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let body = body
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: Swift.min(pieces, Cores.available)) { _ in
+            while true {
+                let piece = next.withLock { n -> Int in defer { n += 1 }; return n }
+                guard piece < pieces, failure.withLock({ $0 == nil }) else { return }
+                do {
+                    try body(piece, count * piece / pieces..<count * (piece + 1) / pieces)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
 }
 
 extension Array where Element: Sendable {

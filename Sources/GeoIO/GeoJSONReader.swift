@@ -311,47 +311,85 @@ public final class GeoJSONReader: FeatureReader {
 
     /// Parses the features at `ranges` (complete in the window) in parallel, hands each
     /// feature to `transform` on its worker, then settles ids and rejections in file order.
+    ///
+    /// The workers write the results in place and record, per feature, a small non-generic
+    /// outcome (its id and notes, or what went wrong); the settling pass in file order reads only
+    /// those, and moves the results (a generic value per feature, copied once, not three times).
     private func parseFeatures<T>(_ ranges: [Range<Int>], workers: Int,
                                   transform: @Sendable (ReadResult, Int) throws -> T) throws -> [T] {
         let prototype = FeatureParser(crs: crs, crsIsDefault: crsOrigin == "RFC 7946 default", keepZ: options.keepZ)
         nonisolated(unsafe) let base = UnsafePointer(source.base)
-        let firstIndex = index, origin = source.origin
-        let parsed: [(ParsedFeature<T>, FeatureID?, [String])] = try concurrentChunks(ranges.count, chunks: workers) { i, worker in
-            var parser = prototype
-            var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
-            do {
-                var feature = try parser.featureObject(&cursor)
-                feature.origin = FeatureOrigin(index: firstIndex + i, offset: origin + ranges[i].lowerBound)
-                let id = feature.id
-                return (.done(try transform(.feature(feature), worker)), id, parser.notes)
-            } catch let issue as FeatureIssue {
-                return (.issue(issue), nil, [])
-            } catch let error as JSONSyntaxError {
-                return (.syntax(error), nil, [])
+        let firstIndex = index, origin = source.origin, n = ranges.count
+        let slots = UnsafeMutablePointer<T>.allocate(capacity: n)
+        defer { slots.deallocate() }
+        var outcomes = [ParseOutcome](repeating: .pending, count: n)
+        do {
+            try outcomes.withUnsafeMutableBufferPointer { outcomes in
+                nonisolated(unsafe) let outcomes = outcomes
+                let pieces = Swift.max(1, Swift.min(workers, n / 64))
+                try concurrentPieces(n, pieces: pieces) { worker, range in
+                    var parser = prototype
+                    for i in range {
+                        var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
+                        do {
+                            var feature = try parser.featureObject(&cursor)
+                            feature.origin = FeatureOrigin(index: firstIndex + i, offset: origin + ranges[i].lowerBound)
+                            let id = feature.id
+                            (slots + i).initialize(to: try transform(.feature(feature), worker))
+                            outcomes[i] = .parsed(id, notes: parser.notes)
+                        } catch let issue as FeatureIssue {
+                            outcomes[i] = .issue(issue)
+                        } catch let error as JSONSyntaxError {
+                            outcomes[i] = .syntax(error)
+                        }
+                    }
+                }
             }
+        } catch {
+            for i in 0..<n { if case .parsed = outcomes[i] { (slots + i).deinitialize(count: 1) } }
+            throw error
         }
-        var results: [T] = []
-        results.reserveCapacity(ranges.count)
-        for (range, (outcome, id, notes)) in zip(ranges, parsed) {
-            let featureIndex = index
-            index += 1
-            switch outcome {
-            case let .done(value):
-                if let id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
-                for note in notes { noted(note, index: featureIndex, id: id, at: range.lowerBound) }
-                results.append(value)
-            case let .issue(issue):
-                let raw = String(decoding: UnsafeBufferPointer(start: source.base + range.lowerBound, count: range.count), as: UTF8.self)
-                var cursor = JSONCursor(base: source.base, position: range.lowerBound, end: range.upperBound, atEOF: true)
-                let rejectedID = (try? prototype.idOnly(&cursor)) ?? nil
-                let problem = FeatureProblem(path: path, index: featureIndex, id: rejectedID,
-                                             location: source.location(ofAbsolute: source.origin + range.lowerBound), reason: issue.reason)
-                results.append(try transform(.rejected(problem, raw: raw), 0))
-            case let .syntax(error):
-                throw malformed(at: error.position, error.message)
+        // File order: ids, notes and rejections; parsed results are moved in runs.
+        var moved = 0
+        defer { for i in moved..<n { if case .parsed = outcomes[i] { (slots + i).deinitialize(count: 1) } } }
+        return try [T](unsafeUninitializedCapacity: n) { out, count in
+            var runStart = 0
+            func flush(upTo end: Int) {
+                if end > runStart {
+                    (out.baseAddress! + count).moveInitialize(from: slots + runStart, count: end - runStart)
+                    count += end - runStart
+                }
+                moved = end
             }
+            for i in 0..<n {
+                let featureIndex = index
+                index += 1
+                let range = ranges[i]
+                switch outcomes[i] {
+                case let .parsed(id, notes):
+                    if let id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
+                    for note in notes { noted(note, index: featureIndex, id: id, at: range.lowerBound) }
+                    continue
+                case .pending:
+                    preconditionFailure("feature \(featureIndex) was not parsed")
+                case let .issue(issue):
+                    flush(upTo: i)
+                    runStart = i + 1
+                    let raw = String(decoding: UnsafeBufferPointer(start: source.base + range.lowerBound, count: range.count), as: UTF8.self)
+                    var cursor = JSONCursor(base: source.base, position: range.lowerBound, end: range.upperBound, atEOF: true)
+                    let rejectedID = (try? prototype.idOnly(&cursor)) ?? nil
+                    let problem = FeatureProblem(path: path, index: featureIndex, id: rejectedID,
+                                                 location: source.location(ofAbsolute: source.origin + range.lowerBound), reason: issue.reason)
+                    (out.baseAddress! + count).initialize(to: try transform(.rejected(problem, raw: raw), 0))
+                    count += 1
+                case let .syntax(error):
+                    flush(upTo: i)
+                    runStart = i + 1
+                    throw malformed(at: error.position, error.message)
+                }
+            }
+            flush(upTo: n)
         }
-        return results
     }
 
     /// A feature read with a note: the first few are warned one by one, naming the feature;
@@ -373,9 +411,11 @@ public final class GeoJSONReader: FeatureReader {
     }
 }
 
-/// One feature after the parallel part of reading: the caller's result, or what went wrong.
-enum ParsedFeature<T> {
-    case done(T)
+/// One feature after the parallel part of reading: parsed (the caller's result is in its slot),
+/// or what went wrong.
+enum ParseOutcome {
+    case pending
+    case parsed(FeatureID?, notes: [String])
     case issue(FeatureIssue)
     case syntax(JSONSyntaxError)
 }

@@ -137,7 +137,7 @@ extension ScenarioNode {
     /// The tree with the value at `path` replaced (mappings made where missing).
     func setting(_ path: [String], to value: ScenarioNode) -> ScenarioNode {
         guard let first = path.first else { return value }
-        guard case var .mapping(pairs, p) = self else { return ScenarioNode.mapping([(first, .defaults, ScenarioNode.mapping([], .defaults).setting(Array(path.dropFirst()), to: value))], position) }
+        guard case .mapping(var pairs, let p) = self else { return ScenarioNode.mapping([(first, .defaults, ScenarioNode.mapping([], .defaults).setting(Array(path.dropFirst()), to: value))], position) }
         if let i = pairs.firstIndex(where: { $0.key == first }) {
             pairs[i].value = pairs[i].value.setting(Array(path.dropFirst()), to: value)
         } else {

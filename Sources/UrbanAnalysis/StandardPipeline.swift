@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 import GeoIO
 #if canImport(Glibc)
@@ -41,35 +42,48 @@ public struct StandardPipeline: Sendable {
                                        "catchment_share", "near_corridor"]
     public static let districtColumns = ["id", "parcel_count", "parcel_area_m2", "landuse_entropy", "served_share", "mean_grz"]
 
+    /// The JSON member names of the parcel columns, `"id":` and so on, encoded once.
+    private static let jsonKeys: [[UInt8]] = parcelColumns.map { column in
+        var key: [UInt8] = []
+        TextFields.appendJSONString(column, to: &key)
+        key.append(0x3A)
+        return key
+    }
+
     /// A parcel's standard row, appended once as a CSV line (to `csv`) and once as a JSON
     /// properties object (to `json`), from the same formatted numbers.
     public static func appendRow(of e: ParcelStudy.Evaluation, id: String, landUse: String, units: ReportingUnits,
                                  csv: inout [UInt8], json: inout [UInt8]) {
-        let district = e.shares.first.map { units.ids[$0.unit] } ?? ""
-        var number: [UInt8] = []
-        json.append(0x7B)
-        for (k, column) in parcelColumns.enumerated() {
+        let keys = jsonKeys
+        func text(_ k: Int, _ value: String) {
             if k > 0 { csv.append(0x2C); json.append(0x2C) }
-            TextFields.appendJSONString(column, to: &json)
-            json.append(0x3A)
-            switch k {
-            case 0, 1, 2:
-                let text = k == 0 ? id : (k == 1 ? district : landUse)
-                csv += text.utf8
-                TextFields.appendJSONString(text, to: &json)
-            case 9:
-                let flag: UInt8 = e.proximity?.near == true ? 0x31 : 0x30
-                csv.append(flag)
-                json.append(flag)
-            default:
-                let m = e.measures
-                let value = [m.area, m.perimeter, m.compactness, m.grz, m.gfz, e.reach?.share ?? 0][k - 3]
-                number.removeAll(keepingCapacity: true)
-                TextFields.appendShortest(value, to: &number)
-                csv += number
-                json += number
-            }
+            json += keys[k]
+            csv += value.utf8
+            TextFields.appendJSONString(value, to: &json)
         }
+        func number(_ k: Int, _ value: Double) {
+            csv.append(0x2C); json.append(0x2C)
+            json += keys[k]
+            let start = csv.count
+            TextFields.appendShortest(value, to: &csv)
+            json += csv[start...]
+        }
+        json.append(0x7B)
+        text(0, id)
+        text(1, e.shares.first.map { units.ids[$0.unit] } ?? "")
+        text(2, landUse)
+        let m = e.measures
+        number(3, m.area)
+        number(4, m.perimeter)
+        number(5, m.compactness)
+        number(6, m.grz)
+        number(7, m.gfz)
+        number(8, e.reach?.share ?? 0)
+        let flag: UInt8 = e.proximity?.near == true ? 0x31 : 0x30
+        csv.append(0x2C); json.append(0x2C)
+        json += keys[9]
+        csv.append(flag)
+        json.append(flag)
         csv.append(0x0A)
         json.append(0x7D)
     }
@@ -103,31 +117,99 @@ public struct StandardPipeline: Sendable {
             lines.append((start, idEnd, bytes.count))
         }
 
-        /// Writes a header and the lines in byte order of their ids. The ids' first eight bytes,
-        /// as a big-endian number, decide most comparisons; memcmp settles the rest.
+        /// Writes a header and the lines in byte order of their ids. The ids' first sixteen
+        /// bytes, as two big-endian numbers, decide nearly every comparison (a cadastral id such
+        /// as `053302-007-00066` is sixteen bytes long); memcmp settles the rest.
         public func write(to path: String, header: [String]) throws {
+            struct Key: Comparable {
+                var high: UInt64, low: UInt64, line: Int
+                static func < (a: Key, b: Key) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
+            }
             let order: [Int] = bytes.withUnsafeBufferPointer { b in
-                let keys: [UInt64] = lines.map { line in
-                    var key: UInt64 = 0
-                    for k in 0..<8 { key = key << 8 | UInt64(line.start + k < line.idEnd ? b[line.start + k] : 0) }
-                    return key
+                var keys: [Key] = lines.enumerated().map { n, line in
+                    var high: UInt64 = 0, low: UInt64 = 0
+                    for k in 0..<16 {
+                        let byte = UInt64(line.start + k < line.idEnd ? b[line.start + k] : 0)
+                        if k < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+                    }
+                    return Key(high: high, low: low, line: n)
                 }
                 let sortedAlready = keys.indices.dropFirst().allSatisfy { keys[$0 - 1] < keys[$0] }
                 if sortedAlready { return Array(lines.indices) }
-                return lines.indices.sorted { i, j in
-                    if keys[i] != keys[j] { return keys[i] < keys[j] }
-                    let x = lines[i], y = lines[j]
-                    let n = Swift.min(x.idEnd - x.start, y.idEnd - y.start)
-                    let c = memcmp(b.baseAddress! + x.start, b.baseAddress! + y.start, n)
-                    return c != 0 ? c < 0 : (x.idEnd - x.start) < (y.idEnd - y.start)
+                let longIDs = lines.contains { $0.idEnd - $0.start > 16 }
+                keys.sort { x, y in
+                    if x < y { return true }
+                    if y < x || !longIDs { return false }
+                    let i = lines[x.line], j = lines[y.line]
+                    let n = Swift.min(i.idEnd - i.start, j.idEnd - j.start)
+                    let c = memcmp(b.baseAddress! + i.start, b.baseAddress! + j.start, n)
+                    return c != 0 ? c < 0 : (i.idEnd - i.start) < (j.idEnd - j.start)
                 }
+                return keys.map(\.line)
             }
             let file = try OutputFile(path: path)
             try file.write(Array((header.joined(separator: ",") + "\n").utf8))
-            try file.append { out in
-                for i in order { out += bytes[lines[i].start..<lines[i].end] }
+            // In pieces, so that the file's buffer stays small (a second copy of every line would
+            // add 100 MB at a million parcels).
+            try bytes.withUnsafeBufferPointer { b in
+                var next = 0
+                while next < order.count {
+                    let end = Swift.min(order.count, next + 8192)
+                    try file.append { out in
+                        for i in order[next..<end] { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[lines[i].start..<lines[i].end])) }
+                    }
+                    next = end
+                }
             }
             try file.commit()
+        }
+    }
+
+    /// One parcel's output: its GeoJSON feature (`bytes[..<split]`), its CSV line (the rest),
+    /// the feature's bounds and what the district sums need.
+    struct Row: Sendable {
+        var bytes: [UInt8]
+        var split: Int
+        var bounds: Envelope
+        var tally: (unit: Int, measures: ParcelMetrics.Measures, share: Double?)?
+    }
+
+    /// Writes batches in order on a queue of its own, so that writing one batch overlaps
+    /// reading and evaluating the next: GeoJSON features to the writer, CSV lines kept for
+    /// sorting, district sums added in input order.
+    final class OrderedSink: @unchecked Sendable {
+        private let queue = DispatchQueue(label: "nordwaerts.pipeline.write")
+        private let group = DispatchGroup()
+        private let writer: GeoJSONWriter
+        private var failure: (any Error)?
+        // Touched only on `queue`, read after `waitForWrites()`.
+        private(set) var lines = SortedLines()
+        private(set) var tallies: [DistrictIndicators.Tally]
+
+        init(writer: GeoJSONWriter, districts: Int) {
+            self.writer = writer
+            tallies = .init(repeating: DistrictIndicators.Tally(), count: districts)
+        }
+
+        func write(_ rows: [Row]) {
+            queue.async(group: group) { [self] in
+                guard failure == nil else { return }
+                do {
+                    for r in rows {
+                        try writer.writeEncoded(r.bytes[..<r.split], bounds: r.bounds)
+                        lines.append(r.bytes[r.split...])
+                        if let t = r.tally { tallies[t.unit].add(t.measures, catchmentShare: t.share) }
+                    }
+                } catch {
+                    failure = error
+                }
+            }
+        }
+
+        /// Waits until every batch handed over is written; rethrows the first write error.
+        func waitForWrites() throws {
+            group.wait()
+            if let failure { throw failure }
         }
     }
 
@@ -165,19 +247,16 @@ public struct StandardPipeline: Sendable {
         // they are the same, bit for bit, on any number of threads and in `run`).
         final class Count: @unchecked Sendable { var repaired = 0 }
         let counts = (0..<workers).map { _ in Count() }
-        var tallies = [DistrictIndicators.Tally](repeating: DistrictIndicators.Tally(), count: context.units.count)
-        var lines = SortedLines()
-        var readSeconds = readSmall, parallelSeconds = 0.0, writeSeconds = 0.0, tallySeconds = 0.0
+        let sink = OrderedSink(writer: writer, districts: context.units.count)
+        var batchSeconds = 0.0, waitSeconds = 0.0
         while true {
             var t0 = StageClock.now()
-            guard let batch = try stream.nextBatch({ feature, _ in feature }) else { break }
-            readSeconds += StageClock.now() - t0
-            t0 = StageClock.now()
-            // Per parcel: GeoJSON feature bytes, then the CSV line; `split` between them.
-            let results = try concurrentChunks(batch.count, chunks: workers) { i, worker -> (bytes: [UInt8], split: Int, bounds: Envelope, tally: (Int, ParcelMetrics.Measures, Double?)?) in
+            // One pass per parcel on the thread that parsed it: repair, stages c–f, the CSV row
+            // and the GeoJSON feature (bytes, then the CSV line after `split`).
+            let batch = try stream.nextBatch { parcel, worker -> Row in
                 let clock = clocks[worker], mine = counts[worker]
                 clock.start()
-                var parcel = batch[i]
+                var parcel = parcel
                 if let g = parcel.geometry, !(try g.isValid()) {
                     parcel.geometry = try g.repaired()
                     mine.repaired += 1
@@ -186,43 +265,44 @@ public struct StandardPipeline: Sendable {
                 let e = try study.evaluate(parcel, in: context, clock: clock, annotate: false)
                 clock.start()
                 var csv: [UInt8] = [], json: [UInt8] = []
+                csv.reserveCapacity(128)
+                json.reserveCapacity(256)
                 StandardPipeline.appendRow(of: e, id: parcel.id?.description ?? parcel.properties["id"]?.description ?? "",
                                            landUse: parcel.properties["landuse"]?.description ?? "", units: context.units, csv: &csv, json: &json)
                 clock.lap(.csv)
                 // RFC 7946 writes an empty geometry as null.
                 var bytes: [UInt8] = []
-                bytes.reserveCapacity(json.count + 400)
+                bytes.reserveCapacity(json.count + csv.count + 600)
                 let bounds = try encoders.encode(id: nil, geometry: parcel.geometry.flatMap { $0.isEmpty ? nil : $0 }, rawProperties: json,
                                                  worker: worker, into: &bytes)
                 let split = bytes.count
                 bytes += csv
                 clock.lap(.geojson)
-                return (bytes, split, bounds, e.shares.first.map { ($0.unit, e.measures, e.reach?.share) })
+                return Row(bytes: bytes, split: split, bounds: bounds, tally: e.shares.first.map { ($0.unit, e.measures, e.reach?.share) })
             }
-            parallelSeconds += StageClock.now() - t0
+            batchSeconds += StageClock.now() - t0
             t0 = StageClock.now()
-            for r in results {
-                try writer.writeEncoded(r.bytes[..<r.split], bounds: r.bounds)
-                lines.append(r.bytes[r.split...])
-            }
-            writeSeconds += StageClock.now() - t0
-            t0 = StageClock.now()
-            for r in results {
-                if let (unit, measures, share) = r.tally { tallies[unit].add(measures, catchmentShare: share) }
-            }
-            tallySeconds += StageClock.now() - t0
+            // The previous batch's writes ran meanwhile; this batch's run while the next is read.
+            try sink.waitForWrites()
+            waitSeconds += StageClock.now() - t0
+            guard let batch else { break }
+            sink.write(batch)
             timing.parcels += batch.count
             progress("parcels: \(timing.parcels)")
         }
         var t0 = StageClock.now()
         try writer.finish()
-        writeSeconds += StageClock.now() - t0
+        let finishSeconds = StageClock.now() - t0
         timing.repaired = counts.reduce(0) { $0 + $1.repaired }
+        let tallies = sink.tallies, lines = sink.lines
 
-        // The fused parallel pass, apportioned to its stages by the time the workers spent in each.
+        // The fused pass, apportioned to its stages by the time the workers spent in each; the
+        // rest of a batch's wall time is reading (scanning and parsing the features).
         let spent = StageClock.total(clocks)
-        let busy = spent.reduce(0, +)
-        func share(_ stage: StageClock.Stage) -> Double { busy > 0 ? parallelSeconds * spent[stage.rawValue] / busy : 0 }
+        let threads = Double(Swift.max(1, Swift.min(workers, Cores.available)))
+        func share(_ stage: StageClock.Stage) -> Double { spent[stage.rawValue] / threads }
+        let readSeconds = readSmall + Swift.max(0, batchSeconds - spent.reduce(0, +) / threads)
+        let writeSeconds = waitSeconds + finishSeconds
         t0 = StageClock.now()
         let table = StandardPipeline.districtTable(units: context.units, tallies: tallies)
         try table.write(to: out + "/districts.csv")
@@ -234,7 +314,7 @@ public struct StandardPipeline: Sendable {
         timing.stages = [
             ("a_read", readSeconds), ("b_repair", share(.repair)), ("c_metrics", share(.metrics) + share(.other)),
             ("d_district", share(.district)), ("e_catchment", prepare + share(.catchment)), ("f_corridor", share(.corridor)),
-            ("g_districts", gSeconds + tallySeconds), ("h_geojson", share(.geojson) + writeSeconds), ("i_csv", share(.csv) + csvSeconds),
+            ("g_districts", gSeconds), ("h_geojson", share(.geojson) + writeSeconds), ("i_csv", share(.csv) + csvSeconds),
         ]
         return timing
     }
