@@ -34,7 +34,7 @@ public final class FeatureStream {
     private let transformer: Transformer?
     private let rejects: RejectsReport?
     private var original: GeoJSONEncoder?
-    private let workers = Swift.max(1, Swift.min(8, Cores.available * 2))
+    private let workers = Swift.max(1, Swift.min(32, Cores.available * 8))
 
     public init(path: String, format: InputFormat? = nil, options: ReadOptions = ReadOptions(),
                 policy: InvalidGeometryPolicy = .repair, crs: CRS = .etrs89UTM32N, rejects: RejectsReport? = nil) throws {
@@ -48,8 +48,22 @@ public final class FeatureStream {
         summary.sourceCRS = reader.crs
     }
 
-    private enum Outcome<T> {
-        case kept(T, repaired: Bool)
+    /// What became of one feature on its worker. The caller's value sits apart from the
+    /// (non-generic) status, so that the settling pass moves it out with `take()` instead of
+    /// copying it out of an enum payload (a retain and release of all it holds).
+    private struct Outcome<T> {
+        var value: T?
+        var status: Status
+
+        static func kept(_ value: T, repaired: Bool) -> Outcome { Outcome(value: value, status: .kept(repaired: repaired)) }
+        static func rejected(_ problem: FeatureProblem, raw: String?, feature: Feature?) -> Outcome {
+            Outcome(value: nil, status: .rejected(problem, raw: raw, feature: feature))
+        }
+        static func failed(_ error: any Error) -> Outcome { Outcome(value: nil, status: .failed(error)) }
+    }
+
+    private enum Status {
+        case kept(repaired: Bool)
         case rejected(FeatureProblem, raw: String?, feature: Feature?)
         case failed(any Error)
     }
@@ -59,7 +73,7 @@ public final class FeatureStream {
     /// per worker), results in file order; nil at the end of the file.
     public func nextBatch<T>(maxCount: Int = 8192, _ work: @Sendable (Feature, Int) throws -> T) throws -> [T]? {
         let path = self.path, policy = self.policy, transformer = self.transformer
-        let outcomes: [Outcome<T>] = try reader.nextBatch(maxCount: maxCount, workers: workers) { item, worker in
+        var outcomes: [Outcome<T>] = try reader.nextBatch(maxCount: maxCount, workers: workers) { item, worker in
             let feature: Feature
             switch item {
             case let .rejected(problem, raw): return .rejected(problem, raw: raw, feature: nil)
@@ -100,27 +114,29 @@ public final class FeatureStream {
         }
         var results: [T] = []
         results.reserveCapacity(outcomes.count)
-        for outcome in outcomes {
-            summary.read += 1
-            switch outcome {
-            case let .kept(value, repaired):
-                results.append(value)
-                summary.kept += 1
-                if repaired { summary.repaired += 1 }
-            case let .rejected(problem, raw, feature):
-                summary.rejected += 1
-                guard let rejects else { throw IOError.badFeature(problem) }
-                var text = raw
-                if text == nil, let feature {
-                    if original == nil {
-                        original = try GeoJSONEncoder(options: GeoJSONWriteOptions(crs: reader.crs, precision: nil), sourceCRS: reader.crs)
+        try outcomes.withUnsafeMutableBufferPointer { outcomes in
+            for k in outcomes.indices {
+                summary.read += 1
+                switch outcomes[k].status {
+                case let .kept(repaired):
+                    results.append(outcomes[k].value.take()!)
+                    summary.kept += 1
+                    if repaired { summary.repaired += 1 }
+                case let .rejected(problem, raw, feature):
+                    summary.rejected += 1
+                    guard let rejects else { throw IOError.badFeature(problem) }
+                    var text = raw
+                    if text == nil, let feature {
+                        if original == nil {
+                            original = try GeoJSONEncoder(options: GeoJSONWriteOptions(crs: reader.crs, precision: nil), sourceCRS: reader.crs)
+                        }
+                        var bytes: [UInt8] = []
+                        if (try? original!.encode(feature, into: &bytes)) != nil { text = String(decoding: bytes, as: UTF8.self) }
                     }
-                    var bytes: [UInt8] = []
-                    if (try? original!.encode(feature, into: &bytes)) != nil { text = String(decoding: bytes, as: UTF8.self) }
+                    try rejects.add(problem, raw: text)
+                case let .failed(error):
+                    throw error
                 }
-                try rejects.add(problem, raw: text)
-            case let .failed(error):
-                throw error
             }
         }
         return results

@@ -42,28 +42,40 @@ public struct StandardPipeline: Sendable {
                                        "catchment_share", "near_corridor"]
     public static let districtColumns = ["id", "parcel_count", "parcel_area_m2", "landuse_entropy", "served_share", "mean_grz"]
 
-    /// The JSON member names of the parcel columns, `"id":` and so on, encoded once.
-    private static let jsonKeys: [[UInt8]] = parcelColumns.map { column in
-        var key: [UInt8] = []
-        TextFields.appendJSONString(column, to: &key)
-        key.append(0x3A)
-        return key
+    /// The JSON member names of the parcel columns, `"id":` and so on: static text, so that
+    /// workers on several cores append them without touching a shared array's reference count
+    /// (a contended atomic per column, which cost more than formatting the row).
+    private static func jsonKey(_ k: Int) -> StaticString {
+        switch k {
+        case 0: return "\"id\":"
+        case 1: return "\"district_id\":"
+        case 2: return "\"landuse\":"
+        case 3: return "\"area_m2\":"
+        case 4: return "\"perimeter_m\":"
+        case 5: return "\"compactness\":"
+        case 6: return "\"grz\":"
+        case 7: return "\"gfz\":"
+        case 8: return "\"catchment_share\":"
+        default: return "\"near_corridor\":"
+        }
     }
 
     /// A parcel's standard row, appended once as a CSV line (to `csv`) and once as a JSON
     /// properties object (to `json`), from the same formatted numbers.
     public static func appendRow(of e: ParcelStudy.Evaluation, id: String, landUse: String, units: ReportingUnits,
                                  csv: inout [UInt8], json: inout [UInt8]) {
-        let keys = jsonKeys
+        func key(_ k: Int) {
+            jsonKey(k).withUTF8Buffer { json.append(contentsOf: $0) }
+        }
         func text(_ k: Int, _ value: String) {
             if k > 0 { csv.append(0x2C); json.append(0x2C) }
-            json += keys[k]
+            key(k)
             csv += value.utf8
             TextFields.appendJSONString(value, to: &json)
         }
         func number(_ k: Int, _ value: Double) {
             csv.append(0x2C); json.append(0x2C)
-            json += keys[k]
+            key(k)
             let start = csv.count
             TextFields.appendShortest(value, to: &csv)
             json += csv[start...]
@@ -81,7 +93,7 @@ public struct StandardPipeline: Sendable {
         number(8, e.reach?.share ?? 0)
         let flag: UInt8 = e.proximity?.near == true ? 0x31 : 0x30
         csv.append(0x2C); json.append(0x2C)
-        json += keys[9]
+        key(9)
         csv.append(flag)
         json.append(flag)
         csv.append(0x0A)
