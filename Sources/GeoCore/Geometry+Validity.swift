@@ -24,12 +24,30 @@ extension Geometry {
         case structure(keepCollapsed: Bool)
     }
 
+    /// Whether the geometry is valid after the OGC rules (GEOS's `isValid`). A Polygon without
+    /// holes and with a small ring is first tested by ``SimpleRing`` (certified predicates;
+    /// only a proven simple ring is answered there, everything else by GEOS).
     public func isValid() throws -> Bool {
         let context = GEOSContext.current
+        if isCertainlySimplePolygon(context.handle) { return true }
         switch GEOSisValid_r(context.handle, pointer) {
         case 1: return true
         case 0: return false
         default: throw context.failure("isValid")
+        }
+    }
+
+    /// A Polygon without holes whose ring ``SimpleRing`` proves simple (false: not decided).
+    func isCertainlySimplePolygon(_ h: OpaquePointer) -> Bool {
+        guard GEOSGeomTypeId_r(h, pointer) == Int32(GEOS_POLYGON.rawValue), GEOSGetNumInteriorRings_r(h, pointer) == 0,
+              let ring = GEOSGetExteriorRing_r(h, pointer), let sequence = GEOSGeom_getCoordSeq_r(h, ring) else { return false }
+        var size: UInt32 = 0
+        guard GEOSCoordSeq_getSize_r(h, sequence, &size) != 0 else { return false }
+        let n = Int(size)
+        guard n >= 4, n <= SimpleRing.maximumPositions else { return false }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { xy in
+            guard GEOSCoordSeq_copyToBuffer_r(h, sequence, xy.baseAddress!, 0, 0) != 0 else { return false }
+            return SimpleRing.isCertainlySimple(UnsafePointer(xy.baseAddress!), count: n)
         }
     }
 
