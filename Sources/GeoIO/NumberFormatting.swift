@@ -105,7 +105,8 @@ enum NumberFormatting {
     /// The shortest text that reads back as the same double (JSON has no NaN: null).
     static func appendShortest(_ value: Double, to out: inout [UInt8]) {
         guard value.isFinite else { out.append(contentsOf: null); return }
-        if value == value.rounded(), abs(value) < 1e15 {
+        // Whole numbers as integers with ".0" (faster), except −0.0, whose sign an integer loses.
+        if value == value.rounded(), abs(value) < 1e15, value != 0 || value.sign == .plus {
             appendInteger(Int64(value), to: &out)
             out.append(0x2E)
             out.append(0x30)
