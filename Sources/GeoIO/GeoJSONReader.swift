@@ -29,8 +29,8 @@ public final class GeoJSONReader: FeatureReader {
     private var position = 0
     private var state: State = .start
     private var index = 0
-    private var seenIDs = Set<FeatureID>()
-    private var duplicateIDs = 0
+    /// Ids seen so far, checked for repeats off the reading thread.
+    private let idCheck = RepeatedIDCheck()
     private var crsMemberName: String?
     /// Features parsed ahead for `next()`, in reverse order.
     private var buffered: [ReadResult] = []
@@ -352,6 +352,9 @@ public final class GeoJSONReader: FeatureReader {
         // File order: ids, notes and rejections; parsed results are moved in runs.
         var moved = 0
         defer { for i in moved..<n { if case .parsed = outcomes[i] { (slots + i).deinitialize(count: 1) } } }
+        var ids: [FeatureID] = []
+        ids.reserveCapacity(n)
+        defer { idCheck.check(ids) }
         return try [T](unsafeUninitializedCapacity: n) { out, count in
             var runStart = 0
             func flush(upTo end: Int) {
@@ -367,7 +370,7 @@ public final class GeoJSONReader: FeatureReader {
                 let range = ranges[i]
                 switch outcomes[i] {
                 case let .parsed(id, notes):
-                    if let id, !seenIDs.insert(id).inserted { duplicateIDs += 1 }
+                    if let id { ids.append(id) }
                     for note in notes { noted(note, index: featureIndex, id: id, at: range.lowerBound) }
                     continue
                 case .pending:
@@ -402,6 +405,7 @@ public final class GeoJSONReader: FeatureReader {
     }
 
     private func finish() {
+        let duplicateIDs = idCheck.repeats()
         if duplicateIDs > 0 {
             warnings.append("\(path): \(duplicateIDs) feature\(duplicateIDs == 1 ? "" : "s") repeat an id used before")
         }
@@ -409,6 +413,26 @@ public final class GeoJSONReader: FeatureReader {
             warnings.append("\(path): \(count - 5) more features (\(count) in all) with: \(note)")
         }
     }
+}
+
+/// Counts features whose id was used before. The ids of a batch are checked on a queue of
+/// their own while the next batch is parsed: at a million features the set is the largest
+/// piece of sequential work in reading, and the count is only needed at the end.
+final class RepeatedIDCheck: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "nordwaerts.geojson.ids")
+    // Touched only on `queue`.
+    private var seen = Set<FeatureID>()
+    private var count = 0
+
+    func check(_ ids: [FeatureID]) {
+        guard !ids.isEmpty else { return }
+        queue.async { [self] in
+            for id in ids where !seen.insert(id).inserted { count += 1 }
+        }
+    }
+
+    /// The number of repeats among all ids handed over (waits for the checks still running).
+    func repeats() -> Int { queue.sync { count } }
 }
 
 /// One feature after the parallel part of reading: parsed (the caller's result is in its slot),
