@@ -34,7 +34,7 @@ public final class FeatureStream {
     private let transformer: Transformer?
     private let rejects: RejectsReport?
     private var original: GeoJSONEncoder?
-    private let workers = Swift.max(1, Swift.min(32, Cores.available * 8))
+    private let workers = Swift.max(1, Swift.min(64, Cores.available * 16))
 
     public init(path: String, format: InputFormat? = nil, options: ReadOptions = ReadOptions(),
                 policy: InvalidGeometryPolicy = .repair, crs: CRS = .etrs89UTM32N, rejects: RejectsReport? = nil) throws {
@@ -71,7 +71,7 @@ public final class FeatureStream {
     /// The next batch of up to `maxCount` kept features, each passed through `work` on a
     /// worker thread (`work` gets the worker's number, below ``workerCount``, to keep state
     /// per worker), results in file order; nil at the end of the file.
-    public func nextBatch<T>(maxCount: Int = 8192, _ work: @Sendable (Feature, Int) throws -> T) throws -> [T]? {
+    public func nextBatch<T>(maxCount: Int = 16384, _ work: @Sendable (Feature, Int) throws -> T) throws -> [T]? {
         let path = self.path, policy = self.policy, transformer = self.transformer
         var outcomes: [Outcome<T>] = try reader.nextBatch(maxCount: maxCount, workers: workers) { item, worker in
             let feature: Feature

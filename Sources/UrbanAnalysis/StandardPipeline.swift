@@ -112,71 +112,6 @@ public struct StandardPipeline: Sendable {
         return table
     }
 
-    /// CSV lines kept in one buffer, to be written sorted by their first field (the id).
-    public struct SortedLines: Sendable {
-        private var bytes: [UInt8] = []
-        /// Per line: start, end of the id, end of the line.
-        private var lines: [(start: Int, idEnd: Int, end: Int)] = []
-
-        public init() {}
-
-        public var count: Int { lines.count }
-
-        public mutating func append(_ line: ArraySlice<UInt8>) {
-            let start = bytes.count
-            bytes += line
-            let idEnd = bytes[start...].firstIndex(of: 0x2C) ?? bytes.count
-            lines.append((start, idEnd, bytes.count))
-        }
-
-        /// Writes a header and the lines in byte order of their ids. The ids' first sixteen
-        /// bytes, as two big-endian numbers, decide nearly every comparison (a cadastral id such
-        /// as `053302-007-00066` is sixteen bytes long); memcmp settles the rest.
-        public func write(to path: String, header: [String]) throws {
-            struct Key: Comparable {
-                var high: UInt64, low: UInt64, line: Int
-                static func < (a: Key, b: Key) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
-            }
-            let order: [Int] = bytes.withUnsafeBufferPointer { b in
-                var keys: [Key] = lines.enumerated().map { n, line in
-                    var high: UInt64 = 0, low: UInt64 = 0
-                    for k in 0..<16 {
-                        let byte = UInt64(line.start + k < line.idEnd ? b[line.start + k] : 0)
-                        if k < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
-                    }
-                    return Key(high: high, low: low, line: n)
-                }
-                let sortedAlready = keys.indices.dropFirst().allSatisfy { keys[$0 - 1] < keys[$0] }
-                if sortedAlready { return Array(lines.indices) }
-                let longIDs = lines.contains { $0.idEnd - $0.start > 16 }
-                keys.sort { x, y in
-                    if x < y { return true }
-                    if y < x || !longIDs { return false }
-                    let i = lines[x.line], j = lines[y.line]
-                    let n = Swift.min(i.idEnd - i.start, j.idEnd - j.start)
-                    let c = memcmp(b.baseAddress! + i.start, b.baseAddress! + j.start, n)
-                    return c != 0 ? c < 0 : (i.idEnd - i.start) < (j.idEnd - j.start)
-                }
-                return keys.map(\.line)
-            }
-            let file = try OutputFile(path: path)
-            try file.write(Array((header.joined(separator: ",") + "\n").utf8))
-            // In pieces, so that the file's buffer stays small (a second copy of every line would
-            // add 100 MB at a million parcels).
-            try bytes.withUnsafeBufferPointer { b in
-                var next = 0
-                while next < order.count {
-                    let end = Swift.min(order.count, next + 8192)
-                    try file.append { out in
-                        for i in order[next..<end] { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[lines[i].start..<lines[i].end])) }
-                    }
-                    next = end
-                }
-            }
-            try file.commit()
-        }
-    }
-
     /// One parcel's output: its GeoJSON feature (`bytes[..<split]`), its CSV line (the rest),
     /// the feature's bounds and what the district sums need.
     struct Row: Sendable {
@@ -195,7 +130,7 @@ public struct StandardPipeline: Sendable {
         private let writer: GeoJSONWriter
         private var failure: (any Error)?
         // Touched only on `queue`, read after `waitForWrites()`.
-        private(set) var lines = SortedLines()
+        private var lines = SortedLines()
         private(set) var tallies: [DistrictIndicators.Tally]
 
         init(writer: GeoJSONWriter, districts: Int) {
@@ -218,10 +153,103 @@ public struct StandardPipeline: Sendable {
             }
         }
 
+        /// The CSV lines, handed over (the sink keeps none, so that sorting them copies nothing).
+        func takeLines() -> SortedLines {
+            queue.sync {
+                defer { lines = SortedLines() }
+                return lines
+            }
+        }
+
         /// Waits until every batch handed over is written; rethrows the first write error.
         func waitForWrites() throws {
             group.wait()
             if let failure { throw failure }
+        }
+    }
+
+    /// CSV lines kept to be written sorted by their first field (the id).
+    ///
+    /// The lines sit in chunks of 4 MiB that are filled once and never move (one growing
+    /// buffer would be copied at every doubling and, at five million parcels, hold twice its
+    /// size for a moment); each line's entry carries its id's first sixteen bytes as two
+    /// big-endian numbers, which decide nearly every comparison of the sort (a cadastral id
+    /// such as `053302-007-00066` is sixteen bytes long; memcmp settles longer ones). About
+    /// 100 bytes of text and 32 bytes of entry a parcel.
+    public struct SortedLines: Sendable {
+        private struct Entry {
+            var high: UInt64, low: UInt64
+            var chunk: UInt32, start: UInt32, length: UInt32, idLength: UInt32
+
+            func precedes(_ other: Entry) -> Bool { high != other.high ? high < other.high : low < other.low }
+        }
+
+        private static let chunkSize = 4 << 20
+        private var chunks: [[UInt8]] = []
+        private var entries: [Entry] = []
+        private var longIDs = false
+
+        public init() {}
+
+        public var count: Int { entries.count }
+
+        public mutating func append(_ line: ArraySlice<UInt8>) {
+            if chunks.isEmpty || chunks[chunks.count - 1].count + line.count > SortedLines.chunkSize {
+                var chunk: [UInt8] = []
+                chunk.reserveCapacity(Swift.max(SortedLines.chunkSize, line.count))
+                chunks.append(chunk)
+            }
+            let k = chunks.count - 1
+            let start = chunks[k].count
+            chunks[k].append(contentsOf: line)
+            let idLength = (line.firstIndex(of: 0x2C) ?? line.endIndex) - line.startIndex
+            var high: UInt64 = 0, low: UInt64 = 0
+            for j in 0..<16 {
+                let byte = UInt64(j < idLength ? line[line.startIndex + j] : 0)
+                if j < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+            }
+            if idLength > 16 { longIDs = true }
+            entries.append(Entry(high: high, low: low, chunk: UInt32(k), start: UInt32(start), length: UInt32(line.count),
+                                 idLength: UInt32(idLength)))
+        }
+
+        /// Writes a header and the lines in byte order of their ids (sorting the lines in place).
+        public mutating func write(to path: String, header: [String]) throws {
+            let sortedAlready = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].precedes(entries[$0]) }
+            if !sortedAlready {
+                if longIDs {
+                    let chunks = self.chunks
+                    entries.sort { x, y in
+                        if x.precedes(y) { return true }
+                        if y.precedes(x) { return false }
+                        return chunks[Int(x.chunk)].withUnsafeBufferPointer { a in
+                            chunks[Int(y.chunk)].withUnsafeBufferPointer { b in
+                                let n = Int(Swift.min(x.idLength, y.idLength))
+                                let c = memcmp(a.baseAddress! + Int(x.start), b.baseAddress! + Int(y.start), n)
+                                return c != 0 ? c < 0 : x.idLength < y.idLength
+                            }
+                        }
+                    }
+                } else {
+                    entries.sort { $0.precedes($1) }
+                }
+            }
+            let file = try OutputFile(path: path)
+            try file.write(Array((header.joined(separator: ",") + "\n").utf8))
+            // In pieces, so that the file's buffer stays small.
+            var next = 0
+            while next < entries.count {
+                let end = Swift.min(entries.count, next + 8192)
+                try file.append { out in
+                    for e in entries[next..<end] {
+                        chunks[Int(e.chunk)].withUnsafeBufferPointer { b in
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[Int(e.start)..<Int(e.start + e.length)]))
+                        }
+                    }
+                }
+                next = end
+            }
+            try file.commit()
         }
     }
 
@@ -306,7 +334,8 @@ public struct StandardPipeline: Sendable {
         try writer.finish()
         let finishSeconds = StageClock.now() - t0
         timing.repaired = counts.reduce(0) { $0 + $1.repaired }
-        let tallies = sink.tallies, lines = sink.lines
+        let tallies = sink.tallies
+        var lines = sink.takeLines()
 
         // The fused pass, apportioned to its stages by the time the workers spent in each; the
         // rest of a batch's wall time is reading (scanning and parsing the features).
