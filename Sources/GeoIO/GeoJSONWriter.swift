@@ -84,18 +84,18 @@ public struct GeoJSONEncoder {
         let mark = out.count
         var bounds = Envelope.empty
         do {
-            out.append(contentsOf: GeoJSONEncoder.featureStart)
+            out.append(static: GeoJSONEncoder.featureStart)
             if let id {
-                out.append(contentsOf: GeoJSONEncoder.idKey)
+                out.append(static: GeoJSONEncoder.idKey)
                 switch id {
                 case let .string(s): JSONWriting.appendString(s, to: &out)
                 case let .integer(i): NumberFormatting.appendInteger(i, to: &out)
                 case let .double(d): NumberFormatting.appendShortest(d, to: &out)
                 }
             }
-            out.append(contentsOf: GeoJSONEncoder.propertiesKey)
+            out.append(static: GeoJSONEncoder.propertiesKey)
             properties(&out)
-            out.append(contentsOf: GeoJSONEncoder.geometryKey)
+            out.append(static: GeoJSONEncoder.geometryKey)
             var geometryBounds = Envelope.empty
             if let geometry {
                 let bboxSlot = out.count
@@ -105,10 +105,10 @@ public struct GeoJSONEncoder {
                     var box: [UInt8] = Array(",\"bbox\":[".utf8)
                     appendBBox(bounds, to: &box)
                     // Put the feature's bbox before its geometry: valid anywhere, easier to read.
-                    out.insert(contentsOf: box.dropFirst() + [0x2C], at: bboxSlot - GeoJSONEncoder.geometryKey.count + 1)
+                    out.insert(contentsOf: box.dropFirst() + [0x2C], at: bboxSlot - GeoJSONEncoder.geometryKey.utf8CodeUnitCount + 1)
                 }
             } else {
-                out.append(contentsOf: NumberFormatting.null)
+                out.append(static: "null")
             }
             out.append(0x7D)
         } catch {
@@ -118,14 +118,28 @@ public struct GeoJSONEncoder {
         return bounds
     }
 
-    static let featureStart = Array("{\"type\":\"Feature\"".utf8)
-    static let idKey = Array(",\"id\":".utf8)
-    static let propertiesKey = Array(",\"properties\":".utf8)
-    static let geometryKey = Array(",\"geometry\":".utf8)
-    static let typeStart = Array("{\"type\":\"".utf8)
-    static let coordinatesKey = Array("\",\"coordinates\":".utf8)
-    static let collectionStart = Array("{\"type\":\"GeometryCollection\",\"geometries\":[".utf8)
-    static let typeNames: [[UInt8]] = GeometryType.allCases.map { Array(($0 == .linearRing ? "LineString" : $0.description).utf8) }
+    // The fixed pieces of a feature are static text, not arrays: encoders on several cores
+    // append them without touching a shared array's reference count (a contended atomic each).
+    static let featureStart: StaticString = "{\"type\":\"Feature\""
+    static let idKey: StaticString = ",\"id\":"
+    static let propertiesKey: StaticString = ",\"properties\":"
+    static let geometryKey: StaticString = ",\"geometry\":"
+    static let typeStart: StaticString = "{\"type\":\""
+    static let coordinatesKey: StaticString = "\",\"coordinates\":"
+    static let collectionStart: StaticString = "{\"type\":\"GeometryCollection\",\"geometries\":["
+
+    /// The GeoJSON type name (a LinearRing is written as a LineString).
+    static func typeName(_ type: GeometryType) -> StaticString {
+        switch type {
+        case .point: return "Point"
+        case .lineString, .linearRing: return "LineString"
+        case .polygon: return "Polygon"
+        case .multiPoint: return "MultiPoint"
+        case .multiLineString: return "MultiLineString"
+        case .multiPolygon: return "MultiPolygon"
+        case .geometryCollection: return "GeometryCollection"
+        }
+    }
 
     func appendBBox(_ e: Envelope, to out: inout [UInt8]) {
         for (k, v) in [e.minX, e.minY, e.maxX, e.maxY].enumerated() {
@@ -138,7 +152,7 @@ public struct GeoJSONEncoder {
     private mutating func appendGeometry(_ geometry: Geometry, to out: inout [UInt8], bounds: inout Envelope) throws {
         let type = geometry.type
         if type == .geometryCollection {
-            out.append(contentsOf: GeoJSONEncoder.collectionStart)
+            out.append(static: GeoJSONEncoder.collectionStart)
             for (k, part) in geometry.parts.enumerated() {
                 if k > 0 { out.append(0x2C) }
                 try appendGeometry(part, to: &out, bounds: &bounds)
@@ -154,9 +168,9 @@ public struct GeoJSONEncoder {
             let session = self.session!
             try coordinates.withUnsafeMutableBufferPointer { try session.transform($0, dimension: dimension) }
         }
-        out.append(contentsOf: GeoJSONEncoder.typeStart)
-        out.append(contentsOf: GeoJSONEncoder.typeNames[type.rawValue])
-        out.append(contentsOf: GeoJSONEncoder.coordinatesKey)
+        out.append(static: GeoJSONEncoder.typeStart)
+        out.append(static: GeoJSONEncoder.typeName(type))
+        out.append(static: GeoJSONEncoder.coordinatesKey)
         var writer = CoordinateWriter(coordinates: coordinates, counts: counts, dimension: dimension,
                                       decimals: options.precision)
         switch type {

@@ -8,7 +8,6 @@ import Darwin
 /// formatting on the hot path.
 enum NumberFormatting {
     static let scales: [Double] = (0...17).map { pow(10, Double($0)) }
-    static let null: [UInt8] = Array("null".utf8)
 
     /// Fixed decimals, or the shortest round-trip text when `decimals` is nil.
     @inline(__always)
@@ -21,7 +20,7 @@ enum NumberFormatting {
     /// 7.4588900 → "7.45889", 12.0 → "12". Non-finite values are written as null.
     @inline(__always)
     static func appendFixed(_ value: Double, decimals: Int, to out: inout [UInt8]) {
-        guard value.isFinite else { out.append(contentsOf: null); return }
+        guard value.isFinite else { out.append(static: "null"); return }
         let scale = scales[decimals]
         let scaled = value * scale
         guard abs(scaled) < 9.0e15 else {
@@ -104,7 +103,7 @@ enum NumberFormatting {
 
     /// The shortest text that reads back as the same double (JSON has no NaN: null).
     static func appendShortest(_ value: Double, to out: inout [UInt8]) {
-        guard value.isFinite else { out.append(contentsOf: null); return }
+        guard value.isFinite else { out.append(static: "null"); return }
         // Whole numbers as integers with ".0" (faster), except −0.0, whose sign an integer loses.
         if value == value.rounded(), abs(value) < 1e15, value != 0 || value.sign == .plus {
             appendInteger(Int64(value), to: &out)
@@ -135,8 +134,6 @@ private struct ASCIISink: TextOutputStream {
 /// JSON strings and property values into a byte buffer.
 enum JSONWriting {
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-    static let trueText: [UInt8] = Array("true".utf8)
-    static let falseText: [UInt8] = Array("false".utf8)
 
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
@@ -162,8 +159,8 @@ enum JSONWriting {
 
     static func appendValue(_ value: PropertyValue, to out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: NumberFormatting.null)
-        case let .bool(b): out.append(contentsOf: b ? JSONWriting.trueText : JSONWriting.falseText)
+        case .null: out.append(static: "null")
+        case let .bool(b): out.append(static: b ? "true" : "false")
         case let .integer(i): NumberFormatting.appendInteger(i, to: &out)
         case let .double(d): NumberFormatting.appendShortest(d, to: &out)
         case let .string(s): appendString(s, to: &out)
@@ -205,4 +202,12 @@ public enum TextFields {
 
     /// A whole number.
     public static func appendInteger(_ value: Int64, to out: inout [UInt8]) { NumberFormatting.appendInteger(value, to: &out) }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends static text (no array, so no reference count to touch).
+    @inline(__always)
+    mutating func append(static text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
 }
