@@ -112,13 +112,51 @@ public struct StandardPipeline: Sendable {
         return table
     }
 
-    /// One parcel's output: its GeoJSON feature (`bytes[..<split]`), its CSV line (the rest),
-    /// the feature's bounds and what the district sums need.
+    /// One parcel's output: where its GeoJSON feature and its CSV line are in its worker's
+    /// ``WorkerOutput``, the feature's bounds and what the district sums need.
     struct Row: Sendable {
-        var bytes: [UInt8]
-        var split: Int
+        var worker: Int
+        var geojson: Range<Int>
+        var csv: Range<Int>
         var bounds: Envelope
         var tally: (unit: Int, measures: ParcelMetrics.Measures, share: Double?)?
+    }
+
+    /// What one worker wrote for its parcels of a batch, back to back (so that a parcel costs
+    /// no allocation of its own), and its scratch for a parcel's JSON properties.
+    final class WorkerOutput: @unchecked Sendable {
+        var geojson: [UInt8] = []
+        var csv: [UInt8] = []
+        var properties: [UInt8] = []
+    }
+
+    /// Two sets of ``WorkerOutput``s in storage allocated once: a batch fills one set while the
+    /// sink writes the previous batch from the other. Each worker touches only its own element.
+    final class OutputSets: @unchecked Sendable {
+        private let storage: UnsafeMutableBufferPointer<WorkerOutput>
+        private let workers: Int
+
+        init(workers: Int) {
+            self.workers = workers
+            storage = .allocate(capacity: 2 * workers)
+            for k in 0..<2 * workers { (storage.baseAddress! + k).initialize(to: WorkerOutput()) }
+        }
+
+        deinit {
+            storage.baseAddress!.deinitialize(count: storage.count)
+            storage.deallocate()
+        }
+
+        func output(set: Int, worker: Int) -> WorkerOutput { storage[set * workers + worker] }
+
+        /// Empties a set for the next batch (keeping the memory).
+        func clear(set: Int) {
+            for w in 0..<workers {
+                let o = output(set: set, worker: w)
+                o.geojson.removeAll(keepingCapacity: true)
+                o.csv.removeAll(keepingCapacity: true)
+            }
+        }
     }
 
     /// Writes batches in order on a queue of its own, so that writing one batch overlaps
@@ -138,13 +176,14 @@ public struct StandardPipeline: Sendable {
             tallies = .init(repeating: DistrictIndicators.Tally(), count: districts)
         }
 
-        func write(_ rows: [Row]) {
+        func write(_ rows: [Row], from outputs: OutputSets, set: Int) {
             queue.async(group: group) { [self] in
                 guard failure == nil else { return }
                 do {
                     for r in rows {
-                        try writer.writeEncoded(r.bytes[..<r.split], bounds: r.bounds)
-                        lines.append(r.bytes[r.split...])
+                        let o = outputs.output(set: set, worker: r.worker)
+                        try writer.writeEncoded(o.geojson[r.geojson], bounds: r.bounds)
+                        lines.append(o.csv[r.csv])
                         if let t = r.tally { tallies[t.unit].add(t.measures, catchmentShare: t.share) }
                     }
                 } catch {
@@ -288,13 +327,18 @@ public struct StandardPipeline: Sendable {
         final class Count: @unchecked Sendable { var repaired = 0 }
         let counts = (0..<workers).map { _ in Count() }
         let sink = OrderedSink(writer: writer, districts: context.units.count)
-        var batchSeconds = 0.0, waitSeconds = 0.0
+        let outputs = OutputSets(workers: workers)
+        var batchSeconds = 0.0, waitSeconds = 0.0, batchNumber = 0
         while true {
             var t0 = StageClock.now()
+            // The sink is done with this set: it wrote the batch before last.
+            let set = batchNumber % 2
+            outputs.clear(set: set)
             // One pass per parcel on the thread that parsed it: repair, stages c–f, the CSV row
-            // and the GeoJSON feature (bytes, then the CSV line after `split`).
+            // and the GeoJSON feature, appended to the worker's output.
             let batch = try stream.nextBatch { parcel, worker -> Row in
                 let clock = clocks[worker], mine = counts[worker]
+                let o = outputs.output(set: set, worker: worker)
                 clock.start()
                 var parcel = parcel
                 if let g = parcel.geometry, !(try g.isValid()) {
@@ -304,21 +348,19 @@ public struct StandardPipeline: Sendable {
                 clock.lap(.repair)
                 let e = try study.evaluate(parcel, in: context, clock: clock, annotate: false)
                 clock.start()
-                var csv: [UInt8] = [], json: [UInt8] = []
-                csv.reserveCapacity(128)
-                json.reserveCapacity(256)
+                let csvStart = o.csv.count
+                o.properties.removeAll(keepingCapacity: true)
                 StandardPipeline.appendRow(of: e, id: parcel.id?.description ?? parcel.properties["id"]?.description ?? "",
-                                           landUse: parcel.properties["landuse"]?.description ?? "", units: context.units, csv: &csv, json: &json)
+                                           landUse: parcel.properties["landuse"]?.description ?? "", units: context.units,
+                                           csv: &o.csv, json: &o.properties)
                 clock.lap(.csv)
                 // RFC 7946 writes an empty geometry as null.
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(json.count + csv.count + 600)
-                let bounds = try encoders.encode(id: nil, geometry: parcel.geometry.flatMap { $0.isEmpty ? nil : $0 }, rawProperties: json,
-                                                 worker: worker, into: &bytes)
-                let split = bytes.count
-                bytes += csv
+                let start = o.geojson.count
+                let bounds = try encoders.encode(id: nil, geometry: parcel.geometry.flatMap { $0.isEmpty ? nil : $0 },
+                                                 rawProperties: o.properties, worker: worker, into: &o.geojson)
                 clock.lap(.geojson)
-                return Row(bytes: bytes, split: split, bounds: bounds, tally: e.shares.first.map { ($0.unit, e.measures, e.reach?.share) })
+                return Row(worker: worker, geojson: start..<o.geojson.count, csv: csvStart..<o.csv.count, bounds: bounds,
+                           tally: e.shares.first.map { ($0.unit, e.measures, e.reach?.share) })
             }
             batchSeconds += StageClock.now() - t0
             t0 = StageClock.now()
@@ -326,7 +368,8 @@ public struct StandardPipeline: Sendable {
             try sink.waitForWrites()
             waitSeconds += StageClock.now() - t0
             guard let batch else { break }
-            sink.write(batch)
+            sink.write(batch, from: outputs, set: set)
+            batchNumber += 1
             timing.parcels += batch.count
             progress("parcels: \(timing.parcels)")
         }
