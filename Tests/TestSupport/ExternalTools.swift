@@ -103,10 +103,23 @@ public enum ExternalTools {
         return packageRoot.appendingPathComponent(".build/debug/nordwaerts").path
     }()
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory, inside one folder per test process that is removed when
+    /// the process exits (the suite made over a thousand folders a run before).
     public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nordwaerts-test-\(UUID().uuidString)")
+        let url = testFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The test process's folder of temporary directories.
+    private static let testFolder: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nordwaerts-test-\(getpid())-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        testFolderPath = folder.path
+        atexit {
+            if let path = testFolderPath { try? FileManager.default.removeItem(atPath: path) }
+        }
+        return folder
+    }()
+    nonisolated(unsafe) private static var testFolderPath: String?
 }
