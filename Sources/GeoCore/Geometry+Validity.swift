@@ -120,8 +120,10 @@ extension Geometry {
     /// The repair rule of the toolkit's analyses: a valid geometry is returned untouched; an
     /// invalid one is made valid and reduced to the parts of the input's dimension (a polygon
     /// stays polygonal, a line lineal), so that analyses never see a surprise type.
-    public func repaired() throws -> Geometry {
-        if try isValid() { return self }
+    /// `assumingInvalid` skips the validity check for a caller that has just made it (GEOS's
+    /// check of an invalid geometry costs as much as a small repair's noding).
+    public func repaired(assumingInvalid: Bool = false) throws -> Geometry {
+        if !assumingInvalid, try isValid() { return self }
         let valid = try makeValid()
         switch type.topologicalDimension {
         case 2: return try valid.polygonalPart()

@@ -172,20 +172,19 @@ public struct FeatureConversion: Sendable {
             return String(decoding: bytes, as: UTF8.self)
         }
         do {
-            if let geometry = feature.geometry {
+            // isValid first (simple rings are answered without GEOS), the detail only when invalid.
+            if let geometry = feature.geometry, !(try geometry.isValid()) {
                 let validity = try geometry.validity()
-                if !validity.isValid {
-                    let problem = FeatureConversion.problem(feature, path, "invalid geometry: \(validity)")
-                    worker.invalidCount += 1
-                    if worker.invalid.count < 5 { worker.invalid.append(problem.description) }
-                    switch policy {
-                    case .keep: break
-                    case .fail: return .failed(IOError.badFeature(problem))
-                    case .skip: return .rejected(problem, raw: raw(), invalid: true)
-                    case .repair:
-                        feature.geometry = try geometry.repaired()
-                        worker.repaired += 1
-                    }
+                let problem = FeatureConversion.problem(feature, path, "invalid geometry: \(validity)")
+                worker.invalidCount += 1
+                if worker.invalid.count < 5 { worker.invalid.append(problem.description) }
+                switch policy {
+                case .keep: break
+                case .fail: return .failed(IOError.badFeature(problem))
+                case .skip: return .rejected(problem, raw: raw(), invalid: true)
+                case .repair:
+                    feature.geometry = try geometry.repaired(assumingInvalid: true)
+                    worker.repaired += 1
                 }
             }
             let buffer = worker.buffers[set]

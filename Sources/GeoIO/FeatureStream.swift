@@ -93,7 +93,7 @@ public final class FeatureStream {
                     case .fail: return .failed(IOError.badFeature(FeatureProblem(feature: feature, path: path, reason: "invalid geometry: \(validity)")))
                     case .skip: return reject("invalid geometry: \(validity)")
                     case .repair:
-                        g = try g.repaired()
+                        g = try g.repaired(assumingInvalid: true)
                         repaired = true
                     }
                 }

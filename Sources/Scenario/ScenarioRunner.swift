@@ -151,7 +151,7 @@ public struct ScenarioRunner: Sendable {
             while let batch = try stream.nextBatch({ parcel, worker -> Item? in
                 guard var f = transform.apply(parcel) else { return nil }
                 if repairHere, let g = f.geometry, !(try g.isValid()) {
-                    f.geometry = try g.repaired()
+                    f.geometry = try g.repaired(assumingInvalid: true)
                     repairedHere.withLock { $0 += 1 }
                 }
                 guard standard else {
