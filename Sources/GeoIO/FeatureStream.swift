@@ -98,6 +98,8 @@ public final class FeatureStream {
                     }
                 }
                 if g.isEmpty { return reject(repaired ? "the geometry is empty after repair" : "the geometry is empty") }
+                // The feature as read when nothing changed (a copy costs a reference count per field).
+                guard repaired || transformer != nil else { return .kept(try work(feature, worker), repaired: false) }
                 if let transformer { g = try transformer.transform(g) }
                 var kept = feature
                 kept.geometry = g

@@ -61,8 +61,11 @@ public struct DistrictAssignment: Codable, Sendable, Equatable {
         }
         let point = try g.pointOnSurface()
         var best: Int?
-        for i in units.index.query(intersecting: point.envelope) where try units.prepared[i].intersects(point) {
-            if best == nil || units.ids[i].utf8.lexicographicallyPrecedes(units.ids[best!].utf8) { best = i }
+        // The smallest id in byte order wins, whatever order the index visits the units in.
+        try units.index.forEach(intersecting: point.envelope) { i in
+            if try units.prepared[i].intersects(point),
+               best == nil || units.ids[i].utf8.lexicographicallyPrecedes(units.ids[best!].utf8) { best = i }
+            return true
         }
         return best.map { [Share(unit: $0, weight: 1)] } ?? []
     }
