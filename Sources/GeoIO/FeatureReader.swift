@@ -53,12 +53,17 @@ public struct ReadOptions: Sendable {
     /// looks for the usual names (x/y, lon/lat, RW/HW, easting/northing, …).
     public var xColumn: String?
     public var yColumn: String?
+    /// Whether the reader keeps every feature's id to warn about ids used again (about 50
+    /// bytes a feature). A caller that finds repeats itself (the STANDARD PIPELINE does, in its
+    /// id-sorted table) turns it off, so that memory stays flat.
+    public var countsRepeatedIDs: Bool
 
-    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil) {
+    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil, countsRepeatedIDs: Bool = true) {
         self.crs = crs
         self.keepZ = keepZ
         self.xColumn = xColumn
         self.yColumn = yColumn
+        self.countsRepeatedIDs = countsRepeatedIDs
     }
 }
 

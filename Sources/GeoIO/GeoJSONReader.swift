@@ -352,8 +352,9 @@ public final class GeoJSONReader: FeatureReader {
         // File order: ids, notes and rejections; parsed results are moved in runs.
         var moved = 0
         defer { for i in moved..<n { if case .parsed = outcomes[i] { (slots + i).deinitialize(count: 1) } } }
+        let countsIDs = options.countsRepeatedIDs
         var ids: [FeatureID] = []
-        ids.reserveCapacity(n)
+        if countsIDs { ids.reserveCapacity(n) }
         defer { idCheck.check(ids) }
         return try [T](unsafeUninitializedCapacity: n) { out, count in
             var runStart = 0
@@ -370,7 +371,7 @@ public final class GeoJSONReader: FeatureReader {
                 let range = ranges[i]
                 switch outcomes[i] {
                 case let .parsed(id, notes):
-                    if let id { ids.append(id) }
+                    if countsIDs, let id { ids.append(id) }
                     for note in notes { noted(note, index: featureIndex, id: id, at: range.lowerBound) }
                     continue
                 case .pending:

@@ -252,8 +252,11 @@ public struct StandardPipeline: Sendable {
                                  idLength: UInt32(idLength)))
         }
 
-        /// Writes a header and the lines in byte order of their ids (sorting the lines in place).
-        public mutating func write(to path: String, header: [String]) throws {
+        /// Writes a header and the lines in byte order of their ids (sorting the lines in place);
+        /// returns how many lines repeat the id of the line before (in the sorted order, lines
+        /// with one id are neighbours, so no set of ids is needed to find them).
+        @discardableResult
+        public mutating func write(to path: String, header: [String]) throws -> Int {
             let sortedAlready = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].precedes(entries[$0]) }
             if !sortedAlready {
                 if longIDs {
@@ -273,6 +276,16 @@ public struct StandardPipeline: Sendable {
                     entries.sort { $0.precedes($1) }
                 }
             }
+            var repeats = 0
+            for k in entries.indices.dropFirst() {
+                let x = entries[k - 1], y = entries[k]
+                guard x.high == y.high, x.low == y.low, x.idLength == y.idLength else { continue }
+                if x.idLength <= 16 || chunks[Int(x.chunk)].withUnsafeBufferPointer({ a in
+                    chunks[Int(y.chunk)].withUnsafeBufferPointer { b in
+                        memcmp(a.baseAddress! + Int(x.start), b.baseAddress! + Int(y.start), Int(x.idLength)) == 0
+                    }
+                }) { repeats += 1 }
+            }
             let file = try OutputFile(path: path)
             try file.write(Array((header.joined(separator: ",") + "\n").utf8))
             // In pieces, so that the file's buffer stays small.
@@ -289,6 +302,7 @@ public struct StandardPipeline: Sendable {
                 next = end
             }
             try file.commit()
+            return repeats
         }
     }
 
@@ -297,6 +311,8 @@ public struct StandardPipeline: Sendable {
         public var stages: [(String, Double)] = []
         public var parcels = 0
         public var repaired = 0
+        /// The reader's warnings, and parcels whose id an earlier parcel has.
+        public var warnings: [String] = []
         public var total: Double { stages.reduce(0) { $0 + $1.1 } }
     }
 
@@ -318,7 +334,8 @@ public struct StandardPipeline: Sendable {
         progress("districts \(districts.count), stops \(stops.count), corridors \(corridors.count) read; catchment and corridor index built")
 
         let writer = try GeoJSONWriter(path: out + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: .etrs89UTM32N)
-        let stream = try FeatureStream(path: data + "/parcels.geojson", policy: .keep)
+        // Repeated ids are found in the sorted table at the end, not by keeping a set of ids.
+        let stream = try FeatureStream(path: data + "/parcels.geojson", options: ReadOptions(countsRepeatedIDs: false), policy: .keep)
         let workers = stream.workerCount
         let encoders = EncoderPool(for: writer, workers: workers)
         let clocks = (0..<workers).map { _ in StageClock() }
@@ -391,7 +408,11 @@ public struct StandardPipeline: Sendable {
         try table.write(to: out + "/districts.csv")
         let gSeconds = StageClock.now() - t0
         t0 = StageClock.now()
-        try lines.write(to: out + "/parcels.csv", header: StandardPipeline.parcelColumns)
+        let repeats = try lines.write(to: out + "/parcels.csv", header: StandardPipeline.parcelColumns)
+        timing.warnings = stream.summary.warnings
+        if repeats > 0 {
+            timing.warnings.append("\(data)/parcels.geojson: \(repeats) \(repeats == 1 ? "parcel repeats" : "parcels repeat") an id used before (parcels.csv has a line for each)")
+        }
         let csvSeconds = StageClock.now() - t0
         // Building the context is mostly the catchment's union and tiles: it counts to stage e.
         timing.stages = [

@@ -48,6 +48,7 @@ struct PipelineCommand: ParsableCommand {
                 if message.hasPrefix("parcels: "), let n = Int(message.dropFirst(9)) { progress.update(n) } else { progress.say(message) }
             }
             progress.finish()
+            for warning in timing.warnings { printError("warning: \(warning)") }
             if !quiet {
                 for (name, seconds) in timing.stages { printError("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(decimalText(seconds, decimals: 3)) s") }
                 printError("  total        \(decimalText(timing.total, decimals: 3)) s for \(timing.parcels) parcels (\(timing.repaired) repaired)")

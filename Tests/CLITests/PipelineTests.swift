@@ -35,4 +35,29 @@ import TestSupport
         let runVsPipeline = try ExternalTools.run("python3", [compare.path, work + "/pipeline", work + "/run"])
         #expect(runVsPipeline.status == 0, "\(runVsPipeline.stdout)")
     }
+
+    @Test func repeatedIDsAreReportedAndKept() throws {
+        // Parcel ids are unique in the generator's data; a copy of the second parcel's line
+        // makes one repeat, which the sorted table finds (warned, and both rows kept).
+        guard let generator = ExternalTools.sharedFile("bench/gen_data.py") else { return }
+        let work = try ExternalTools.temporaryDirectory().path
+        let made = try ExternalTools.run("python3", [generator.path, "--out", work + "/data", "--parcels", "50"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let path = work + "/data/parcels.geojson"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        let features = lines.indices.filter { lines[$0].hasPrefix("{\"type\":\"Feature\"") }
+        let copy = lines[features[1]].hasSuffix(",") ? lines[features[1]] : lines[features[1]] + ","
+        lines.insert(copy, at: features[1])
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let pipeline = try ExternalTools.run(ExternalTools.nordwaerts, ["pipeline", "--data", work + "/data", "--out", work + "/out"])
+        #expect(pipeline.status == 0, "\(pipeline.stderr)")
+        #expect(pipeline.stderr.contains("1 parcel repeats an id used before"), "\(pipeline.stderr)")
+        let csv = try String(contentsOfFile: work + "/out/parcels.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 1 + 51)
+        // The generator's own file: no warning.
+        let original = try ExternalTools.run("python3", [generator.path, "--out", work + "/data2", "--parcels", "50"])
+        #expect(original.status == 0)
+        let unique = try ExternalTools.run(ExternalTools.nordwaerts, ["pipeline", "--data", work + "/data2", "--out", work + "/out3"])
+        #expect(unique.status == 0 && !unique.stderr.contains("repeat"), "\(unique.stderr)")
+    }
 }
