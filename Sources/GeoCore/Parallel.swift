@@ -68,12 +68,22 @@ public func concurrentChunks<T>(_ count: Int, chunks: Int, minimumChunk: Int = 6
 /// Runs `body(piece, range)` for the `pieces` contiguous ranges that cut 0..<count, on
 /// ``Cores/available`` threads (the non-generic core of ``concurrentChunks(_:chunks:minimumChunk:_:)``).
 /// The first error thrown stops the pieces that have not started and is rethrown.
-public func concurrentPieces(_ count: Int, pieces: Int, _ body: (Int, Range<Int>) throws -> Void) throws {
+///
+/// `alongside`, when given, runs once on the first thread that starts, before it takes pieces:
+/// sequential work that can overlap the pieces (a reader scanning its next batch while this one
+/// is parsed). Its error is rethrown like a piece's.
+public func concurrentPieces(_ count: Int, pieces: Int, alongside: (() throws -> Void)? = nil,
+                             _ body: (Int, Range<Int>) throws -> Void) throws {
     let failure = Locked<(any Error)?>(nil)
     try withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let body = body
+        nonisolated(unsafe) let alongside = alongside
         let next = Locked(0)
-        DispatchQueue.concurrentPerform(iterations: Swift.min(pieces, Cores.available)) { _ in
+        let extraTaken = Locked(alongside == nil)
+        DispatchQueue.concurrentPerform(iterations: Swift.min(Swift.max(pieces, alongside == nil ? 1 : 2), Cores.available)) { _ in
+            if extraTaken.withLock({ taken in defer { taken = true }; return !taken }), let alongside {
+                do { try alongside() } catch { failure.withLock { if $0 == nil { $0 = error } } }
+            }
             while true {
                 let piece = next.withLock { n -> Int in defer { n += 1 }; return n }
                 guard piece < pieces, failure.withLock({ $0 == nil }) else { return }

@@ -25,7 +25,7 @@ final class ByteSource {
     /// The largest single value (one feature) the window may grow to hold.
     let maximumValueSize: Int
 
-    static let chunkSize = 1 << 22
+    static let chunkSize = 1 << 24
 
     /// Opens a file ("-": standard input), optionally from byte `offset` on (regular files).
     init(path: String, offset: Int = 0, maximumValueSize: Int = 1 << 28) throws {

@@ -29,6 +29,12 @@ public final class GeoJSONReader: FeatureReader {
     private var position = 0
     private var state: State = .start
     private var index = 0
+    /// Features found by scans so far (the scan of the next batch runs before this one's are
+    /// settled, so it cannot count on `index`).
+    private var scanned = 0
+    /// The next batch's features, found while the last batch was parsed, or the error that
+    /// scan ran into (thrown when that batch is asked for).
+    private var scannedAhead: Result<[Range<Int>], any Error>?
     /// Ids seen so far, checked for repeats off the reading thread.
     private let idCheck = RepeatedIDCheck()
     private var crsMemberName: String?
@@ -243,14 +249,16 @@ public final class GeoJSONReader: FeatureReader {
 
     /// Window ranges of up to `maxCount` whole features, found by skipping over them (which
     /// also checks their JSON syntax). Stops at the end of the window unless nothing was found.
-    private func scanFeatures(_ maxCount: Int) throws -> [Range<Int>] {
+    /// With `refill` false the window is never moved (workers may be reading it): the scan
+    /// stops at the window's end, possibly with no features.
+    private func scanFeatures(_ maxCount: Int, refill: Bool = true) throws -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         while ranges.count < maxCount {
             var cursor = JSONCursor(base: source.base, position: position, end: source.count, atEOF: source.atEOF)
             do {
                 if state == .inCollection {
                     let more: Bool
-                    if index + ranges.count > 0 {
+                    if scanned + ranges.count > 0 {
                         more = try cursor.commaOr(0x5D)
                     } else if try cursor.peek() == 0x5D {
                         cursor.position += 1
@@ -275,7 +283,7 @@ public final class GeoJSONReader: FeatureReader {
                 ranges.append(start..<cursor.position)
                 position = cursor.position
             } catch is NeedMore {
-                guard ranges.isEmpty else { break }
+                guard ranges.isEmpty, refill else { break }
                 guard let shift = try source.refill(keepingFrom: position) else {
                     throw malformed(at: source.count, "unexpected end of file (truncated?)")
                 }
@@ -293,6 +301,11 @@ public final class GeoJSONReader: FeatureReader {
             return try items.map { try transform($0, 0) }
         }
         while true {
+            if case let .success(ranges)? = scannedAhead, !ranges.isEmpty {
+                scannedAhead = nil
+                scanned += ranges.count
+                return try parseFeatures(ranges, workers: workers, transform: transform)
+            }
             switch state {
             case .start, .done:
                 return []
@@ -302,7 +315,9 @@ public final class GeoJSONReader: FeatureReader {
                 finish()
                 return []
             case .inCollection, .sequence:
-                let ranges = try scanFeatures(maxCount)
+                let ranges = try scannedAhead.map { try $0.get() } ?? scanFeatures(maxCount)
+                scannedAhead = nil
+                scanned += ranges.count
                 if ranges.isEmpty { continue }
                 return try parseFeatures(ranges, workers: workers, transform: transform)
             }
@@ -327,7 +342,16 @@ public final class GeoJSONReader: FeatureReader {
             try outcomes.withUnsafeMutableBufferPointer { outcomes in
                 nonisolated(unsafe) let outcomes = outcomes
                 let pieces = Swift.max(1, Swift.min(workers, n / 64))
-                try concurrentPieces(n, pieces: pieces) { worker, range in
+                // Inside a collection, the next batch is scanned while this one is parsed (the
+                // scan reads the window only; it is not refilled until the workers are done).
+                let scanAhead: (() throws -> Void)? = state == .inCollection && Cores.available > 1 ? { [self] in
+                    do {
+                        scannedAhead = .success(try scanFeatures(n, refill: false))
+                    } catch {
+                        scannedAhead = .failure(error)
+                    }
+                } : nil
+                try concurrentPieces(n, pieces: pieces, alongside: scanAhead) { worker, range in
                     var parser = prototype
                     for i in range {
                         var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)

@@ -200,3 +200,38 @@ import TestSupport
         #expect(count == n)
     }
 }
+
+/// A file several windows long: batches end at window ends, the next batch is scanned while
+/// one is parsed, and every feature comes out once, in file order.
+@Suite struct LargeFileReadingTests {
+    @Test func everyFeatureOnceInFileOrder() throws {
+        guard let generator = ExternalTools.sharedFile("bench/gen_data.py") else { return }
+        let dir = try ExternalTools.temporaryDirectory().path
+        // 110,000 parcels: about 36 MB, more than two 16 MiB windows.
+        let made = try ExternalTools.run("python3", [generator.path, "--out", dir, "--parcels", "110000"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let path = dir + "/parcels.geojson"
+        // The ids as the file lists them, found by text (one feature per line).
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let expected = text.split(separator: "\n").compactMap { line -> String? in
+            guard let r = line.range(of: "\"id\":\"") else { return nil }
+            return String(line[r.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(expected.count == 110_000)
+        let reader = try GeoJSONReader(path: path)
+        var ids: [String] = []
+        var batches = 0
+        while true {
+            let batch = try reader.nextBatch(maxCount: 16384)
+            if batch.isEmpty { break }
+            batches += 1
+            for item in batch {
+                guard case let .feature(f) = item else { Issue.record("rejected: \(item)"); continue }
+                ids.append(f.properties["id"]?.description ?? "")
+            }
+        }
+        #expect(ids == expected)
+        #expect(batches >= 7)
+        #expect(reader.warnings.isEmpty)
+    }
+}
