@@ -3,7 +3,7 @@
 libgeos, inside libproj, and in Swift code (ours, the Swift runtime, and the C library calls it
 makes: malloc, memcpy, write).
 
-    python3 bench/stage_profile.py --data DIR [--jobs 1] [--frequency 999]
+    python3 bench/stage_profile.py --data DIR [--jobs 1] [--frequency 3999]
 
 Runs `perf record --call-graph dwarf` on `nordwaerts pipeline` (release build), then walks
 every sample's call stack from the leaf up:
@@ -90,7 +90,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--frequency", type=int, default=999)
+    ap.add_argument("--frequency", type=int, default=3999)
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/nordwaerts"))
     args = ap.parse_args()
     if not os.path.exists(args.binary):
