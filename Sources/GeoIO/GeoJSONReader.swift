@@ -301,10 +301,15 @@ public final class GeoJSONReader: FeatureReader {
             return try items.map { try transform($0, 0) }
         }
         while true {
-            if case let .success(ranges)? = scannedAhead, !ranges.isEmpty {
+            // A batch scanned ahead comes first (even when that scan reached the collection's
+            // end); its error is thrown now; an empty one means the window must be refilled.
+            if let ahead = scannedAhead {
                 scannedAhead = nil
-                scanned += ranges.count
-                return try parseFeatures(ranges, workers: workers, transform: transform)
+                let ranges = try ahead.get()
+                if !ranges.isEmpty {
+                    scanned += ranges.count
+                    return try parseFeatures(ranges, workers: workers, transform: transform)
+                }
             }
             switch state {
             case .start, .done:
@@ -315,8 +320,7 @@ public final class GeoJSONReader: FeatureReader {
                 finish()
                 return []
             case .inCollection, .sequence:
-                let ranges = try scannedAhead.map { try $0.get() } ?? scanFeatures(maxCount)
-                scannedAhead = nil
+                let ranges = try scanFeatures(maxCount)
                 scanned += ranges.count
                 if ranges.isEmpty { continue }
                 return try parseFeatures(ranges, workers: workers, transform: transform)

@@ -223,6 +223,16 @@ public struct StandardPipeline: Sendable {
             func precedes(_ other: Entry) -> Bool { high != other.high ? high < other.high : low < other.low }
         }
 
+        /// memcmp of two lines' whole ids, then the shorter first (for ids longer than the key).
+        private func compareIDs(_ x: Entry, _ y: Entry) -> Int {
+            chunks[Int(x.chunk)].withUnsafeBufferPointer { a in
+                chunks[Int(y.chunk)].withUnsafeBufferPointer { b in
+                    let c = memcmp(a.baseAddress! + Int(x.start), b.baseAddress! + Int(y.start), Int(Swift.min(x.idLength, y.idLength)))
+                    return c != 0 ? Int(c) : Int(x.idLength) - Int(y.idLength)
+                }
+            }
+        }
+
         private static let chunkSize = 4 << 20
         private var chunks: [[UInt8]] = []
         private var entries: [Entry] = []
@@ -260,18 +270,10 @@ public struct StandardPipeline: Sendable {
             let sortedAlready = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].precedes(entries[$0]) }
             if !sortedAlready {
                 if longIDs {
-                    let chunks = self.chunks
-                    entries.sort { x, y in
-                        if x.precedes(y) { return true }
-                        if y.precedes(x) { return false }
-                        return chunks[Int(x.chunk)].withUnsafeBufferPointer { a in
-                            chunks[Int(y.chunk)].withUnsafeBufferPointer { b in
-                                let n = Int(Swift.min(x.idLength, y.idLength))
-                                let c = memcmp(a.baseAddress! + Int(x.start), b.baseAddress! + Int(y.start), n)
-                                return c != 0 ? c < 0 : x.idLength < y.idLength
-                            }
-                        }
-                    }
+                    var sorted = entries  // taken out, so that the comparison may read the chunks
+                    entries = []
+                    sorted.sort { x, y in x.precedes(y) || (!y.precedes(x) && compareIDs(x, y) < 0) }
+                    entries = sorted
                 } else {
                     entries.sort { $0.precedes($1) }
                 }
@@ -280,11 +282,7 @@ public struct StandardPipeline: Sendable {
             for k in entries.indices.dropFirst() {
                 let x = entries[k - 1], y = entries[k]
                 guard x.high == y.high, x.low == y.low, x.idLength == y.idLength else { continue }
-                if x.idLength <= 16 || chunks[Int(x.chunk)].withUnsafeBufferPointer({ a in
-                    chunks[Int(y.chunk)].withUnsafeBufferPointer { b in
-                        memcmp(a.baseAddress! + Int(x.start), b.baseAddress! + Int(y.start), Int(x.idLength)) == 0
-                    }
-                }) { repeats += 1 }
+                if x.idLength <= 16 || compareIDs(x, y) == 0 { repeats += 1 }
             }
             let file = try OutputFile(path: path)
             try file.write(Array((header.joined(separator: ",") + "\n").utf8))
