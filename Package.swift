@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]

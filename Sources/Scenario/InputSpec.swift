@@ -56,10 +56,10 @@ public struct InputSpec: Codable, Sendable, Equatable {
         let r = role(named: name)
         guard Scenario.inputRoles.contains(r) else {
             throw ScenarioError.invalidValue(file: file, key: "inputs.\(name)\(role == nil ? "" : ".role")", line: line(role == nil ? "path" : "role"),
-                                             message: "'\(r)' is not a role; an input is one of \(Scenario.inputRoles.joined(separator: ", ")) (name it so, or give it a role)")
+                                             message: "'\(r)' is not a role\(Suggestion.phrase(for: r, among: Scenario.inputRoles)); an input is one of \(Scenario.inputRoles.joined(separator: ", ")) (name it so, or give it a role)")
         }
         if let format, InputFormat(rawValue: format) == nil {
-            throw ScenarioError.invalidValue(file: file, key: "inputs.\(name).format", line: line("format"), message: "'\(format)' is not geojson or csv")
+            throw ScenarioError.invalidValue(file: file, key: "inputs.\(name).format", line: line("format"), message: "'\(format)' is not geojson or csv\(Suggestion.phrase(for: format, among: ["geojson", "csv"]))")
         }
         if let crs {
             do { _ = try CRS(crs) } catch {
@@ -140,13 +140,13 @@ public struct OutputSpec: Codable, Sendable, Equatable {
         }
         for layer in layers ?? [] where !OutputSpec.layerNames.contains(layer) {
             throw ScenarioError.invalidValue(file: file, key: "outputs.layers", line: line("layers"),
-                                             message: "'\(layer)' is not a result layer; they are \(OutputSpec.layerNames.joined(separator: ", "))")
+                                             message: "'\(layer)' is not a result layer\(Suggestion.phrase(for: layer, among: OutputSpec.layerNames)); they are \(OutputSpec.layerNames.joined(separator: ", "))")
         }
         if let gridCellM, !(gridCellM > 0) {
             throw ScenarioError.invalidValue(file: file, key: "outputs.grid_cell_m", line: line("grid_cell_m"), message: "\(gridCellM) is out of range: expected a positive number of metres")
         }
         guard ["standard", "excel"].contains(csv) else {
-            throw ScenarioError.invalidValue(file: file, key: "outputs.csv", line: line("csv"), message: "'\(csv)' is not standard or excel")
+            throw ScenarioError.invalidValue(file: file, key: "outputs.csv", line: line("csv"), message: "'\(csv)' is not standard or excel\(Suggestion.phrase(for: csv, among: ["standard", "excel"]))")
         }
     }
 

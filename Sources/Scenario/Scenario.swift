@@ -37,13 +37,13 @@ public struct Scenario: Sendable {
 
     /// Reads and checks a scenario file.
     public static func load(path: String) throws -> Scenario {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try readText(path)
+            bytes = try Files.read(path)
         } catch {
             throw ScenarioError.missingFile(file: path, key: "scenario", line: 0, path: path)
         }
-        return try Scenario(text: text, file: path)
+        return try Scenario(text: try scenarioText(bytes, file: path), file: path)
     }
 
     /// Parses and checks scenario text; `file` names it in messages and anchors relative paths.
@@ -58,7 +58,8 @@ public struct Scenario: Sendable {
         let decoder = TreeDecoder(file: file)
         guard case let .mapping(top, _) = tree else { throw decoder.typeError([], tree, expected: "a mapping with inputs, analyses, outputs, variants") }
         for pair in top where !["inputs", "analyses", "outputs", "variants"].contains(pair.key) {
-            throw ScenarioError.unknownKey(file: file, key: pair.key, line: pair.keyPosition.line)
+            throw ScenarioError.unknownKey(file: file, key: pair.key, line: pair.keyPosition.line,
+                                           suggestion: Suggestion.nearest(to: pair.key, among: ["inputs", "analyses", "outputs", "variants"]))
         }
         ["inputs", "analyses", "outputs", "variants"].forEach { decoder.record([], $0) }
 
@@ -131,7 +132,7 @@ public struct Scenario: Sendable {
 
         // Variants check their own keys; the rest of the file is checked against what the types asked for.
         if let unknown = decoder.unknownKey(in: .mapping(top.filter { $0.key != "variants" }, tree.position)) {
-            throw ScenarioError.unknownKey(file: file, key: unknown.key, line: unknown.line)
+            throw ScenarioError.unknownKey(file: file, key: unknown.key, line: unknown.line, suggestion: unknown.suggestion)
         }
         self.tree = tree
         self.inputs = inputs
@@ -233,9 +234,4 @@ extension ScenarioNode {
         }
         return node
     }
-}
-
-/// Reads a whole text file (scenarios are small).
-func readText(_ path: String) throws -> String {
-    try String(contentsOfFile: path, encoding: .utf8)
 }

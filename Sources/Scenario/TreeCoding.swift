@@ -123,13 +123,16 @@ final class TreeDecoder {
 
     func record(_ path: [String], _ key: String) { consulted.insert((path + [key]).joined(separator: "/")) }
 
-    /// The first key in `node` (in file order, file keys only) that no type asked about.
-    func unknownKey(in node: ScenarioNode, path: [String] = []) -> (key: String, line: Int)? {
+    /// The first key in `node` (in file order, file keys only) that no type asked about, with
+    /// the nearest key the types asked about at the same place.
+    func unknownKey(in node: ScenarioNode, path: [String] = []) -> (key: String, line: Int, suggestion: String?)? {
         switch node {
         case let .mapping(pairs, _):
             for pair in pairs {
                 if pair.keyPosition.line > 0, !consulted.contains((path + [pair.key]).joined(separator: "/")) {
-                    return ((path + [pair.key]).joined(separator: "."), pair.keyPosition.line)
+                    let prefix = path.map { $0 + "/" }.joined()
+                    let known = consulted.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }.map { String($0.dropFirst(prefix.count)) }
+                    return ((path + [pair.key]).joined(separator: "."), pair.keyPosition.line, Suggestion.nearest(to: pair.key, among: known.sorted()))
                 }
                 if let inner = unknownKey(in: pair.value, path: path + [pair.key]) { return inner }
             }

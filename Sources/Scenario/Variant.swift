@@ -24,8 +24,9 @@ public struct Variant: Sendable {
         guard case let .mapping(pairs, position) = node else {
             throw ScenarioError.wrongType(file: file, key: key, line: node.position.line, expected: "a mapping with a name")
         }
-        for pair in pairs where !["name", "description", "parameters", "add_features", "set_attributes"].contains(pair.key) {
-            throw ScenarioError.unknownKey(file: file, key: "\(key).\(pair.key)", line: pair.keyPosition.line)
+        let keys = ["name", "description", "parameters", "add_features", "set_attributes"]
+        for pair in pairs where !keys.contains(pair.key) {
+            throw ScenarioError.unknownKey(file: file, key: "\(key).\(pair.key)", line: pair.keyPosition.line, suggestion: Suggestion.nearest(to: pair.key, among: keys))
         }
         guard case let .scalar(name, _, namePosition)? = node["name"] else {
             throw ScenarioError.missingKey(file: file, key: "\(key).name", line: position.line)
@@ -46,7 +47,7 @@ public struct Variant: Sendable {
                 let parts = entry.key.split(separator: ".").map(String.init)
                 guard parts.count >= 2, kinds.contains(parts[0]) else {
                     throw ScenarioError.invalidValue(file: file, key: "\(key).parameters.\(entry.key)", line: entry.keyPosition.line,
-                                                     message: "name an analysis the scenario runs and its parameter, e.g. catchment.method (the scenario runs \(kinds.joined(separator: ", ")))")
+                                                     message: "name an analysis the scenario runs and its parameter, e.g. catchment.method\(parts.count >= 2 ? Suggestion.phrase(for: parts[0], among: kinds) : "") (the scenario runs \(kinds.joined(separator: ", ")))")
                 }
                 parameters.append((parts, entry.value, entry.keyPosition.line))
             }
@@ -59,7 +60,8 @@ public struct Variant: Sendable {
                 let k = "\(key).add_features.\(i)"
                 let input = try Variant.input(item, k, file, inputs)
                 for pair in Variant.pairs(item) where !["input", "features", "crs"].contains(pair.key) {
-                    throw ScenarioError.unknownKey(file: file, key: "\(k).\(pair.key)", line: pair.keyPosition.line)
+                    throw ScenarioError.unknownKey(file: file, key: "\(k).\(pair.key)", line: pair.keyPosition.line,
+                                                   suggestion: Suggestion.nearest(to: pair.key, among: ["input", "features", "crs"]))
                 }
                 guard let features = item["features"], case .sequence = features else {
                     throw ScenarioError.missingKey(file: file, key: "\(k).features", line: item.position.line)
@@ -92,7 +94,8 @@ public struct Variant: Sendable {
                 let k = "\(key).set_attributes.\(i)"
                 let input = try Variant.input(item, k, file, inputs)
                 for pair in Variant.pairs(item) where !["input", "ids", "properties"].contains(pair.key) {
-                    throw ScenarioError.unknownKey(file: file, key: "\(k).\(pair.key)", line: pair.keyPosition.line)
+                    throw ScenarioError.unknownKey(file: file, key: "\(k).\(pair.key)", line: pair.keyPosition.line,
+                                                   suggestion: Suggestion.nearest(to: pair.key, among: ["input", "ids", "properties"]))
                 }
                 guard case let .sequence(idNodes, _)? = item["ids"] else { throw ScenarioError.missingKey(file: file, key: "\(k).ids", line: item.position.line) }
                 let ids = Set(idNodes.compactMap { if case let .scalar(t, _, _) = $0 { return t } else { return nil } })
@@ -110,7 +113,7 @@ public struct Variant: Sendable {
     private static func input(_ item: ScenarioNode, _ key: String, _ file: String, _ inputs: [String]) throws -> String {
         guard case let .scalar(input, _, p)? = item["input"] else { throw ScenarioError.missingKey(file: file, key: "\(key).input", line: item.position.line) }
         guard inputs.contains(input) else {
-            throw ScenarioError.invalidValue(file: file, key: "\(key).input", line: p.line, message: "the scenario has no input '\(input)' (it has \(inputs.joined(separator: ", ")))")
+            throw ScenarioError.invalidValue(file: file, key: "\(key).input", line: p.line, message: "the scenario has no input '\(input)'\(Suggestion.phrase(for: input, among: inputs)) (it has \(inputs.joined(separator: ", ")))")
         }
         return input
     }

@@ -49,8 +49,8 @@ import UrbanAnalysis
     }
 
     @Test func mistakesAreNamedWithTheirLine() throws {
-        #expect(error(minimal + "\noutput: {}") == .unknownKey(file: "/tmp/s.yaml", key: "output", line: 4))
-        #expect(error(minimal + "\nanalyses:\n  - kind: catchment\n    radiuss: 500") == .unknownKey(file: "/tmp/s.yaml", key: "analyses.0.radiuss", line: 6))
+        #expect(error(minimal + "\noutput: {}") == .unknownKey(file: "/tmp/s.yaml", key: "output", line: 4, suggestion: "outputs"))
+        #expect(error(minimal + "\nanalyses:\n  - kind: catchment\n    radiuss: 500") == .unknownKey(file: "/tmp/s.yaml", key: "analyses.0.radiuss", line: 6))  // catchment has no radius of its own: nothing near
         #expect(error(minimal + "\nanalyses:\n  - kind: walkability") == .unknownAnalysis(file: "/tmp/s.yaml", kind: "walkability", line: 5, known: Scenario.analysisKinds))
         #expect(error(minimal + "\nanalyses:\n  - kind: corridor-proximity\n    distance_m: far")
                 == .wrongType(file: "/tmp/s.yaml", key: "analyses.0.distance_m", line: 6, expected: "a number"))
