@@ -22,7 +22,7 @@ public struct RunComparison: Sendable {
 
     /// Writes the comparison into `directory` (created when missing).
     public func write(into directory: String, baselineName: String = "a", variantName: String = "b") throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Files.makeFolder(directory)
         let a = try Table.read(csv: baseline + "/districts.csv"), b = try Table.read(csv: variant + "/districts.csv")
         let table = RunComparison.districtChanges(a, b)
         try table.write(to: directory + "/districts.csv")
@@ -45,7 +45,7 @@ public struct RunComparison: Sendable {
         }
         var note = "# Comparison\n\n\(variantName) against \(baselineName): `<column>` is \(variantName)'s value, "
         note += "`<column>_change` is \(variantName) − \(baselineName).\n"
-        try note.write(toFile: directory + "/README.md", atomically: true, encoding: .utf8)
+        try Files.write(note, to: directory + "/README.md")
     }
 
     /// Per row id: the variant's values and, for numbers, the change from the baseline.

@@ -49,7 +49,7 @@ public struct ScenarioRunner: Sendable {
         }
         if !scenario.outputs.standardPipeline {
             let page = try HTMLReport.comparisonPage(directory: directory, variants: scenario.variants, baseline: records[0])
-            try page.write(toFile: directory + "/report.html", atomically: true, encoding: .utf8)
+            try Files.write(page, to: directory + "/report.html")
         }
         return records
     }
@@ -59,7 +59,7 @@ public struct ScenarioRunner: Sendable {
     public func check() throws -> [InputRecord] {
         var records: [InputRecord] = []
         let scratch = NSTemporaryDirectory() + "/nordwaerts-check-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        defer { try? Files.remove(scratch) }
         for (name, spec) in scenario.inputs {
             let (_, record) = try scenario.loadLayer(name, spec, variant: nil, rejects: RejectsReport(path: scratch + "/\(name).rejects.jsonl"))
             log("\(name): \(record.summary.read) features read, \(record.summary.kept) kept (\(record.summary.repaired) repaired), "
@@ -71,7 +71,7 @@ public struct ScenarioRunner: Sendable {
     }
 
     func runOne(_ scenario: Scenario, variant: Variant?, into directory: String) throws -> Record {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Files.makeFolder(directory)
         let started = Date()
         let study = scenario.study
         var records: [InputRecord] = []

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import GeoCore
+import GeoIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,14 +8,16 @@ import Glibc
 /// A run's output folder, replaced only by a complete run: results go to a temporary folder
 /// beside it (`.NAME.tmp-PID`), which `commit()` renames into place. A run that fails, is
 /// interrupted or killed leaves the folder as it was; its temporary folder is removed by the
-/// next run (any `.NAME.tmp-PID` whose process is gone).
-final class OutputFolder {
+/// next run (any `.NAME.tmp-PID` whose process is gone); SIGINT and SIGTERM remove it on the
+/// way out (`Interruption`). File-system errors are told in plain words (`Files`).
+final class OutputFolder: @unchecked Sendable {
     let path: String
     let temporary: String
     /// Where the replaced folder waits while the new one moves in.
     private let old: String
     private let force: Bool
-    private var committed = false
+    /// Whether the results are in place; the lock also keeps an interruption out of a commit.
+    private let committed = Locked(false)
 
     /// Refuses an existing non-empty folder (exit 73) unless `force`.
     init(path: String, force: Bool) throws {
@@ -30,7 +34,7 @@ final class OutputFolder {
         if let entries = try? fm.contentsOfDirectory(atPath: parentPath) {
             for entry in entries where entry.hasPrefix(".\(name).tmp-") || entry.hasPrefix(".\(name).old-") {
                 if let pid = Int32(entry.split(separator: "-").last ?? ""), pid != getpid(), kill(pid, 0) == 0 { continue }
-                try? fm.removeItem(atPath: parentPath + "/" + entry)
+                try? Files.remove(parentPath + "/" + entry)
             }
         }
         var info = stat()
@@ -44,14 +48,20 @@ final class OutputFolder {
         temporary = "\(parentPath)/.\(name).tmp-\(getpid())"
         old = "\(parentPath)/.\(name).old-\(getpid())"
         do {
-            try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError(.cannotCreate, "cannot create \(temporary): \(error)")
+            try Files.makeFolder(temporary)
+        } catch let IOError.cannotCreate(_, reason) {
+            throw CLIError(.cannotCreate, "cannot create \(temporary): \(reason)")
+        }
+        Interruption.onSignal { [temporary, committed] in
+            committed.withLock { done in
+                // Workers may still be writing into it: try until it is gone.
+                for _ in 0..<20 where !done && Files.exists(temporary) { try? Files.remove(temporary) }
+            }
         }
     }
 
     deinit {
-        if !committed { try? FileManager.default.removeItem(atPath: temporary) }
+        if !committed.withLock({ $0 }) { try? Files.remove(temporary) }
     }
 
     /// A path inside the (temporary) folder.
@@ -59,9 +69,12 @@ final class OutputFolder {
 
     /// Puts the results in place: the temporary folder becomes `path`, replacing what was there.
     func commit() throws {
-        let fm = FileManager.default
+        try committed.withLock { committed in try commit(&committed) }
+    }
+
+    private func commit(_ committed: inout Bool) throws {
         var replaced = false
-        if fm.fileExists(atPath: path) {
+        if Files.exists(path) {
             replaced = true
             guard rename(path, old) == 0 else { throw CLIError(.cannotCreate, "cannot replace \(path): \(String(cString: strerror(errno)))") }
         }
@@ -71,6 +84,6 @@ final class OutputFolder {
             throw CLIError(.cannotCreate, "cannot move the results to \(path): \(reason)")
         }
         committed = true
-        if replaced { try? fm.removeItem(atPath: old) }
+        if replaced { try? Files.remove(old) }
     }
 }

@@ -111,6 +111,6 @@ struct RunCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: dataset + "/stadtbezirke.geojson") else {
             throw CLIError(.noInput, "\(dataset) holds no stadtbezirke.geojson: give --data a dataset folder (see datasets/README.md)")
         }
-        return try Scenario(text: String(contentsOfFile: embedded, encoding: .utf8), file: dataset + "/scenario.yaml")
+        return try Scenario(text: String(decoding: Files.read(embedded), as: UTF8.self), file: dataset + "/scenario.yaml")
     }
 }
