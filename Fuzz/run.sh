@@ -2,41 +2,81 @@
 # Builds the libFuzzer harnesses with AddressSanitizer (LeakSanitizer included) and runs each
 # for SECONDS (default 60):
 #
-#   Fuzz/run.sh [SECONDS]          # CI: 60 s each
-#   Fuzz/run.sh 3600               # before a release: an hour each
+#   Fuzz/run.sh [SECONDS] [HARNESS...]   # CI: every harness, 60 s each
+#   Fuzz/run.sh 3600                     # before a release: an hour each
+#   Fuzz/run.sh 30 scenario              # one harness
 #
-# SwiftPM cannot link a -sanitize=fuzzer executable, so the modules are compiled here: GeoCore
-# and GeoIO to objects with coverage and ASan, then each harness linked against them and the
-# system's libgeos_c and libproj. A crash, a leak, a timeout (> 10 s for one input) or running
-# out of memory (> 2 GiB) fails the run; the input that caused it is copied to
-# Fuzz/regressions/<harness>/, which the unit tests read. New coverage found in the run goes to
-# a scratch corpus, not into the committed seeds.
+# SwiftPM cannot link a -sanitize=fuzzer executable, so the modules are compiled here with
+# coverage and ASan, and each harness is linked against what it needs. A crash, a leak, a
+# timeout (> 10 s for one input) or running out of memory (> 2 GiB) fails the run; the input
+# that caused it is copied to Fuzz/regressions/<harness>/, which the unit tests read. New
+# coverage found in the run goes to a scratch corpus, not into the committed seeds.
+#
+# Adding a harness: one line in `harnesses` below, a seed folder Fuzz/corpus/<name>/ (and an
+# empty Fuzz/regressions/<name>/ with a .keep), optionally a dictionary, and a unit test
+# that reads both folders (see Tests/GeoIOTests/FuzzRegressionTests.swift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+shift || true
 build=${FUZZ_BUILD:-.build-fuzz}
 mkdir -p "$build"
-flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -I Sources/CGEOS -I Sources/CPROJ
-       $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g'))
+log_file="$build/build.log"
+: > "$log_file"
 
-compile() { # module sources...
-  local module=$1; shift
-  swiftc "${flags[@]}" -module-name "$module" -emit-module -emit-module-path "$build/$module.swiftmodule" \
-    -I "$build" -wmo -c "$@" -o "$build/$module.o"
+# name | harness source | what it links ("geo": GeoCore and GeoIO with GEOS and PROJ;
+# "scenario": the Scenario module's parsing files with libyaml) | dictionary ("-": none)
+harnesses=(
+  "geojson   Fuzz/GeoJSONFuzz.swift   geo        Fuzz/geojson.dict"
+  "csv       Fuzz/CSVFuzz.swift       geo        -"
+  "scenario  Fuzz/ScenarioFuzz.swift  scenario   Fuzz/scenario.dict"
+)
+
+flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library)
+fail_build() { tail -50 "$log_file"; exit 1; }
+
+# GeoCore and GeoIO as objects, with GEOS and PROJ from the system (built once, on first use).
+geo_built=
+build_geo() {
+  [ -n "$geo_built" ] && return
+  local c=(-I Sources/CGEOS -I Sources/CPROJ $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g'))
+  swiftc "${flags[@]}" "${c[@]}" -module-name GeoCore -emit-module -emit-module-path "$build/GeoCore.swiftmodule" \
+    -I "$build" -wmo -c Sources/GeoCore/*.swift -o "$build/GeoCore.o" 2>> "$log_file" || fail_build
+  swiftc "${flags[@]}" "${c[@]}" -module-name GeoIO -emit-module -emit-module-path "$build/GeoIO.swiftmodule" \
+    -I "$build" -wmo -c Sources/GeoIO/*.swift -o "$build/GeoIO.o" 2>> "$log_file" || fail_build
+  geo_built=1
 }
-compile GeoCore Sources/GeoCore/*.swift 2> "$build/build.log" || { cat "$build/build.log"; exit 1; }
-compile GeoIO Sources/GeoIO/*.swift 2>> "$build/build.log" || { cat "$build/build.log"; exit 1; }
+link_geo() { # harness-source output
+  build_geo
+  # (ld.gold warns about ASan's local symbols; the warnings go to the build log.)
+  swiftc "${flags[@]}" -I Sources/CGEOS -I Sources/CPROJ $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g') \
+    -I "$build" "$1" "$build/GeoCore.o" "$build/GeoIO.o" $(pkg-config --libs geos proj) -lgeos_c -o "$2" 2>> "$log_file" || fail_build
+}
+
+# The scenario parser: libyaml (Yams's copy, as SwiftPM checked it out) and the files of the
+# Scenario module that read YAML into the tree, which depend on nothing else.
+link_scenario() { # harness-source output
+  [ -d .build/checkouts/Yams ] || swift package resolve >> "$log_file" 2>&1
+  local yaml=.build/checkouts/Yams/Sources/CYaml objects=()
+  for c in "$yaml"/src/*.c; do
+    clang -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$yaml/include" -c "$c" \
+      -o "$build/cyaml-$(basename "$c" .c).o" 2>> "$log_file" || fail_build
+    objects+=("$build/cyaml-$(basename "$c" .c).o")
+  done
+  swiftc "${flags[@]}" -module-name ScenarioParsing -Xcc -DYAML_DECLARE_STATIC -I "$yaml/include" \
+    Sources/Scenario/ScenarioNode.swift Sources/Scenario/ScenarioNode+Parsing.swift Sources/Scenario/ScenarioError.swift \
+    Sources/Scenario/Suggestion.swift "$1" "${objects[@]}" -o "$2" 2>> "$log_file" || fail_build
+}
 
 status=0
-for harness in geojson csv; do
-  source_file=Fuzz/$( [ $harness = geojson ] && echo GeoJSONFuzz || echo CSVFuzz ).swift
-  # (ld.gold warns about ASan's local symbols; the warnings go to the build log.)
-  swiftc "${flags[@]}" -I "$build" "$source_file" "$build/GeoCore.o" "$build/GeoIO.o" \
-    $(pkg-config --libs geos proj) -lgeos_c -o "$build/fuzz-$harness" 2>> "$build/build.log" || { tail -50 "$build/build.log"; exit 1; }
+for entry in "${harnesses[@]}"; do
+  read -r harness source_file kind dictionary <<< "$entry"
+  if [ $# -gt 0 ] && [[ " $* " != *" $harness "* ]]; then continue; fi
+  "link_$kind" "$source_file" "$build/fuzz-$harness"
   corpus="$build/corpus-$harness"
   mkdir -p "$corpus" "Fuzz/regressions/$harness" "$build/artifacts-$harness"
   dict=()
-  [ $harness = geojson ] && dict=(-dict=Fuzz/geojson.dict)
+  [ "$dictionary" != "-" ] && dict=(-dict="$dictionary")
   log="$build/fuzz-$harness.log"
   if ASAN_OPTIONS=detect_leaks=1 "$build/fuzz-$harness" "$corpus" "Fuzz/corpus/$harness" "Fuzz/regressions/$harness" "${dict[@]}" \
        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
