@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -78,6 +79,7 @@ let package = Package(
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "PropertyTests", dependencies: ["UrbanAnalysis", "GeoCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]
