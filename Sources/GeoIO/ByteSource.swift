@@ -36,7 +36,7 @@ final class ByteSource {
             ownsDescriptor = false
         } else {
             fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw IOError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+            guard fd >= 0 else { throw IOError.cannotOpen(path: path, reason: Files.reason(errno)) }
             ownsDescriptor = true
         }
         var info = stat()
@@ -100,7 +100,7 @@ final class ByteSource {
             let n = read(fd, base + count, capacity - count)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw IOError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+                throw IOError.cannotOpen(path: path, reason: Files.reason(errno))
             }
             if n == 0 { atEOF = true }
             count += n

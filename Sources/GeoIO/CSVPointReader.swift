@@ -176,7 +176,7 @@ public final class CSVPointReader: FeatureReader {
 
     private static func readAll(_ path: String) throws -> [UInt8] {
         guard let file = path == "-" ? fdopen(dup(0), "rb") : fopen(path, "rb") else {
-            throw IOError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            throw IOError.cannotOpen(path: path, reason: Files.reason(errno))
         }
         defer { fclose(file) }
         var bytes: [UInt8] = []

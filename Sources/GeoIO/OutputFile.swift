@@ -33,7 +33,7 @@ public final class OutputFile {
             let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if descriptor >= 0 { made = (descriptor, candidate); break }
             if errno != EEXIST {
-                throw IOError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
+                throw IOError.cannotCreate(path: path, reason: Files.reason(errno))
             }
         }
         guard let made else { throw IOError.cannotCreate(path: path, reason: "no temporary file name free") }
@@ -58,7 +58,7 @@ public final class OutputFile {
             try makeDirectory(String(directory[..<slash]), for: path)
         }
         guard mkdir(directory, 0o777) == 0 || errno == EEXIST else {
-            throw IOError.cannotCreate(path: path, reason: "cannot create \(directory): \(String(cString: strerror(errno)))")
+            throw IOError.cannotCreate(path: path, reason: "cannot create \(directory): \(Files.reason(errno))")
         }
     }
 
@@ -85,7 +85,7 @@ public final class OutputFile {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw IOError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
+                    throw IOError.cannotCreate(path: path, reason: Files.reason(errno))
                 }
                 offset += n
             }
@@ -106,7 +106,7 @@ public final class OutputFile {
         guard let temporaryPath else { return }
         close(fd)
         guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = Files.reason(errno)
             unlink(temporaryPath)
             throw IOError.cannotCreate(path: path, reason: reason)
         }

@@ -112,7 +112,7 @@ extension Table {
     /// zeros stay text), `true`/`false` as booleans, everything else text. A byte order mark is
     /// skipped.
     public static func read(csv path: String) throws -> Table {
-        guard let file = fopen(path, "rb") else { throw IOError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard let file = fopen(path, "rb") else { throw IOError.cannotOpen(path: path, reason: Files.reason(errno)) }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

@@ -37,7 +37,9 @@ extension ScenarioNode {
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             var event = yaml_event_t()
             while true {
-                guard yaml_parser_parse(&parser, &event) != 0 else { throw ScenarioError.syntax(file: file, message: describeError(parser)) }
+                guard yaml_parser_parse(&parser, &event) != 0 else {
+                    throw ScenarioError.syntax(file: file, message: describeError(parser, deepest: builder.stack.last?.position))
+                }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { break }
                 try builder.take(event)
@@ -47,10 +49,17 @@ extension ScenarioNode {
     }
 
     /// libyaml's complaint as Yams words it: `line 3, column 7: did not find expected key while parsing a block mapping`.
-    private static func describeError(_ parser: yaml_parser_t) -> String {
-        let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+    /// (`deepest`: where the innermost open list or mapping began, for the nesting limit.)
+    private static func describeError(_ parser: yaml_parser_t, deepest: Position?) -> String {
+        var problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        var context = parser.context.map { " " + String(cString: $0) } ?? ""
+        if problem.hasPrefix("Maximum nesting level reached") {
+            // libyaml's words name its C function; say what the limit is instead.
+            problem = "lists and mappings nested more than 1000 levels deep"
+            context = ""
+            if let deepest { return "line \(deepest.line), column \(deepest.column): \(problem)" }
+        }
         let mark = parser.problem_mark
-        let context = parser.context.map { " " + String(cString: $0) } ?? ""
         return "line \(mark.line + 1), column \(mark.column + 1): \(problem)\(context)"
     }
 }
@@ -137,11 +146,11 @@ private struct TreeBuilder {
         textBytes += moreText
         if values > bounds.values {
             throw ScenarioError.tooLarge(file: file, line: position.line,
-                                         message: "with its YAML aliases expanded it holds more than \(bounds.values) values")
+                                         message: "it holds more than \(bounds.values) values, every use of a YAML alias counted in full")
         }
         if textBytes > bounds.textBytes {
             throw ScenarioError.tooLarge(file: file, line: position.line,
-                                         message: "with its YAML aliases expanded it holds more than \(bounds.textBytes >> 20) MB of text")
+                                         message: "it holds more than \(bounds.textBytes >> 20) MB of text, every use of a YAML alias counted in full")
         }
     }
 

@@ -76,10 +76,10 @@ final class OutputFolder: @unchecked Sendable {
         var replaced = false
         if Files.exists(path) {
             replaced = true
-            guard rename(path, old) == 0 else { throw CLIError(.cannotCreate, "cannot replace \(path): \(String(cString: strerror(errno)))") }
+            guard rename(path, old) == 0 else { throw CLIError(.cannotCreate, "cannot replace \(path): \(Files.reason(errno))") }
         }
         guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = Files.reason(errno)
             if replaced { _ = rename(old, path) }
             throw CLIError(.cannotCreate, "cannot move the results to \(path): \(reason)")
         }
