@@ -119,11 +119,12 @@ public struct Scenario: Sendable {
 
         // variants
         var variants: [Variant] = []
+        var variantNames: Set<String> = []
         if let variantsNode = tree["variants"] {
             guard case let .sequence(items, _) = variantsNode else { throw decoder.typeError(["variants"], variantsNode, expected: "a list of variants") }
             for (k, item) in items.enumerated() {
                 let variant = try Variant(node: item, path: ["variants", String(k)], file: file, kinds: kinds, inputs: inputs.map(\.0))
-                if variants.contains(where: { $0.name == variant.name }) {
+                if !variantNames.insert(variant.name).inserted {
                     throw ScenarioError.invalidValue(file: file, key: "variants.\(k).name", line: item.position.line, message: "two variants are named \(variant.name)")
                 }
                 variants.append(variant)

@@ -124,9 +124,11 @@ extension Scenario {
     public func applying(_ variant: Variant) throws -> Scenario {
         guard case .mapping(var top, let p) = tree else { return self }
         guard let i = top.firstIndex(where: { $0.key == "analyses" }), case .sequence(var items, let ap) = top[i].value else { return self }
-        for (path, value, _) in variant.parameters {
-            guard let k = items.firstIndex(where: { if case let .scalar(kind, _, _)? = $0["kind"] { return kind == path[0] } else { return false } }) else { continue }
-            items[k] = items[k].setting(Array(path.dropFirst()), to: value)
+        // All of a kind's edits in one pass (a variant may list thousands: no copy per edit).
+        for k in items.indices {
+            guard case let .scalar(kind, _, _)? = items[k]["kind"] else { continue }
+            let edits = variant.parameters.filter { $0.0[0] == kind }.map { (path: $0.0.dropFirst(), value: $0.1) }
+            if !edits.isEmpty { items[k] = items[k].setting(edits) }
         }
         top[i].value = .sequence(items, ap)
         top.removeAll { $0.key == "variants" }
@@ -139,14 +141,40 @@ extension Scenario {
 extension ScenarioNode {
     /// The tree with the value at `path` replaced (mappings made where missing).
     func setting(_ path: [String], to value: ScenarioNode) -> ScenarioNode {
-        guard let first = path.first else { return value }
-        guard case .mapping(var pairs, let p) = self else { return ScenarioNode.mapping([(first, .defaults, ScenarioNode.mapping([], .defaults).setting(Array(path.dropFirst()), to: value))], position) }
-        if let i = pairs.firstIndex(where: { $0.key == first }) {
-            pairs[i].value = pairs[i].value.setting(Array(path.dropFirst()), to: value)
-        } else {
-            pairs.append((first, value.position, ScenarioNode.mapping([], .defaults).setting(Array(path.dropFirst()), to: value)))
+        setting([(path[...], value)])
+    }
+
+    /// The tree with `edits` applied in order, as `setting(_:to:)` one after the other would,
+    /// in time linear in the edits: they are grouped by their first key, level by level.
+    func setting(_ edits: [(path: ArraySlice<String>, value: ScenarioNode)]) -> ScenarioNode {
+        // An edit of this very node replaces it and everything edited before.
+        let last = edits.lastIndex { $0.path.isEmpty }
+        let base = last.map { edits[$0].value } ?? self
+        let rest = edits[(last.map { $0 + 1 } ?? 0)...]
+        guard !rest.isEmpty else { return base }
+        var pairs: [(key: String, keyPosition: Position, value: ScenarioNode)] = []
+        var position = base.position, isMapping = false
+        if case let .mapping(existing, p) = base { pairs = existing; position = p; isMapping = true }
+        var groups: [String: [(path: ArraySlice<String>, value: ScenarioNode)]] = [:]
+        var order: [(key: String, position: Position)] = []
+        for edit in rest {
+            let key = edit.path.first!
+            if groups[key] == nil { order.append((key, edit.value.position)) }
+            groups[key, default: []].append((edit.path.dropFirst(), edit.value))
         }
-        return .mapping(pairs, p)
+        var index: [String: Int] = [:]
+        for (i, pair) in pairs.enumerated() where index[pair.key] == nil { index[pair.key] = i }
+        for (key, firstPosition) in order {
+            let group = groups[key]!
+            if let i = index[key] {
+                pairs[i].value = pairs[i].value.setting(group)
+            } else {
+                let keyPosition = isMapping ? firstPosition : .defaults
+                pairs.append((key, keyPosition, ScenarioNode.mapping([], .defaults).setting(group)))
+                index[key] = pairs.count - 1
+            }
+        }
+        return .mapping(pairs, position)
     }
 
     /// A scalar as a property value: plain numbers and booleans typed, null, otherwise text.

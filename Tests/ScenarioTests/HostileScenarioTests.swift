@@ -144,3 +144,38 @@ import Yams
         }
     }
 }
+
+/// Variants with many edits: applied in order, in one pass per level.
+@Suite struct VariantEditTests {
+    func scalar(_ text: String) -> ScenarioNode { .scalar(text, plain: true, .defaults) }
+
+    @Test func editsApplyInOrder() throws {
+        let tree = try ScenarioNode.parse("a: {b: 0}\nk: [1]\n", file: "s")
+        let edited = tree.setting([
+            (["a", "b"][...], scalar("1")), (["a", "c"][...], scalar("2")), (["a", "b"][...], scalar("3")),
+            (["x"][...], scalar("4")), (["k", "y"][...], scalar("5")),
+        ])
+        // By hand: b set twice (3 wins), c and x added in order, the list k becomes a mapping.
+        #expect(edited == .mapping([
+            ("a", .defaults, .mapping([("b", .defaults, scalar("3")), ("c", .defaults, scalar("2"))], .defaults)),
+            ("k", .defaults, .mapping([("y", .defaults, scalar("5"))], .defaults)),
+            ("x", .defaults, scalar("4")),
+        ], .defaults))
+        // Replacing a node drops the edits before it, not those after.
+        #expect(tree.setting([(["a", "b"][...], scalar("1")), (["a"][...], scalar("9")), (["a", "d"][...], scalar("2"))])["a"]
+                == .mapping([("d", .defaults, scalar("2"))], .defaults))
+    }
+
+    @Test func aVariantOfTwentyFiveThousandEditsIsRefusedAtItsFirstUnknownKey() throws {
+        let text = "inputs:\n  districts: {path: d.geojson}\n  parcels: {path: p.geojson}\nanalyses:\n  - kind: catchment\nvariants:\n  - name: v\n    parameters:\n"
+            + (0..<25_000).map { "      catchment.tile_size_m\($0): 1\n" }.joined()
+        #expect(text.utf8.count < 1 << 20)
+        let scenario = try Scenario(text: text, file: "s.yaml")
+        do {
+            _ = try scenario.applying(scenario.variants[0])
+            Issue.record("unknown parameters must be refused")
+        } catch let error as ScenarioError {
+            #expect(error == .unknownKey(file: "s.yaml", key: "analyses.0.tile_size_m0", line: 9, suggestion: "tile_size_m"), "\(error)")
+        }
+    }
+}
