@@ -16,21 +16,23 @@ import Glibc
 /// commit (a folder being renamed into place is either finished first or not started), then
 /// ends the process with `_exit`, which runs no exit handlers while worker threads still run.
 enum Interruption {
-    private static let sources = Locked<[DispatchSourceSignal]>([])
+    private static let state = Locked<(sources: [DispatchSourceSignal], cleanups: [@Sendable () -> Void])>(([], []))
 
-    /// From now on, SIGINT and SIGTERM run `cleanup` and end the process. Called once per process.
+    /// From now on, SIGINT and SIGTERM run `cleanup` (after those registered before it) and
+    /// end the process.
     static func onSignal(_ cleanup: @escaping @Sendable () -> Void) {
-        sources.withLock { sources in
-            guard sources.isEmpty else { return }
+        state.withLock { state in
+            state.cleanups.append(cleanup)
+            guard state.sources.isEmpty else { return }
             for number in [SIGINT, SIGTERM] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler {
-                    cleanup()
+                    for cleanup in Interruption.state.withLock({ $0.cleanups }) { cleanup() }
                     _exit(128 + number)
                 }
                 source.resume()
-                sources.append(source)
+                state.sources.append(source)
             }
         }
     }

@@ -17,6 +17,8 @@ struct Nordwaerts: ParsableCommand {
           66  input file missing or unreadable
           73  output file cannot be created
           1   any other failure
+          130 interrupted (SIGINT), 143 terminated (SIGTERM): the run's temporary
+              output removed, previous results untouched
         """,
         version: Versions.toolkit,
         subcommands: [VersionCommand.self, TransformCommand.self, InspectCommand.self, ConvertCommand.self, ValidateCommand.self, RunCommand.self, CompareCommand.self, PipelineCommand.self, GenerateCommand.self, BenchCommand.self]

@@ -10,7 +10,7 @@ import Glibc
 /// interrupted or killed leaves the folder as it was; its temporary folder is removed by the
 /// next run (any `.NAME.tmp-PID` whose process is gone); SIGINT and SIGTERM remove it on the
 /// way out (`Interruption`). File-system errors are told in plain words (`Files`).
-final class OutputFolder: @unchecked Sendable {
+final class OutputFolder {
     let path: String
     let temporary: String
     /// Where the replaced folder waits while the new one moves in.

@@ -104,20 +104,9 @@ import TestSupport
             let work = try ExternalTools.temporaryDirectory().path
             try FileManager.default.createDirectory(atPath: work + "/results", withIntermediateDirectories: false)
             try "previous run".write(toFile: work + "/results/districts.csv", atomically: true, encoding: .utf8)
-            // The test runner may ignore or block the signals, and children inherit both: a small
-            // exec wrapper gives the run the default disposition and mask a terminal gives.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import os, signal, sys; [signal.signal(s, signal.SIG_DFL) for s in (signal.SIGINT, signal.SIGTERM)]; signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT, signal.SIGTERM]); os.execv(sys.argv[1], sys.argv[1:])",
-                                 ExternalTools.nordwaerts, "run"] + scenario + ["--out", "results", "--force", "--quiet"]
-            process.currentDirectoryURL = URL(fileURLWithPath: work)
-            try process.run()
-            let temporary = "\(work)/.results.tmp-\(process.processIdentifier)"
-            for _ in 0..<1000 where !FileManager.default.fileExists(atPath: temporary) { usleep(10_000) }
-            #expect(FileManager.default.fileExists(atPath: temporary), "the run did not start")
-            usleep(300_000)
-            kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            let (process, started) = try ExternalTools.interruptedRun(["run"] + scenario + ["--out", "results", "--force", "--quiet"],
+                                                                      in: work, output: "results", signal: signal)
+            #expect(started, "the run did not start")
             let label = "signal \(signal) \(scenario.isEmpty ? "" : "with variants")"
             #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "\(label): \(process.terminationReason) \(process.terminationStatus)")
             let left = try FileManager.default.contentsOfDirectory(atPath: work)

@@ -72,20 +72,8 @@ import TestSupport
         for signal in [SIGKILL] {  // SIGINT and SIGTERM: HostileInputCLITests
             let work = try ExternalTools.temporaryDirectory().path
             // Start a run, stop it while it works (once its temporary folder exists), then look.
-            // The test runner may ignore or block SIGINT, and children inherit both: a small exec
-            // wrapper gives the run the default disposition and mask a terminal's Ctrl-C meets.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT]); os.execv(sys.argv[1], sys.argv[1:])",
-                                 ExternalTools.nordwaerts, "run", "--out", "results", "--quiet"]
-            process.currentDirectoryURL = URL(fileURLWithPath: work)
-            try process.run()
-            let temporary = "\(work)/.results.tmp-\(process.processIdentifier)"
-            for _ in 0..<500 where !FileManager.default.fileExists(atPath: temporary) { usleep(10_000) }
-            #expect(FileManager.default.fileExists(atPath: temporary), "the run did not start")
-            usleep(200_000)
-            kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            let (process, started) = try ExternalTools.interruptedRun(["run", "--out", "results", "--quiet"], in: work, output: "results", signal: signal)
+            #expect(started, "the run did not start")
             #expect(process.terminationReason == .uncaughtSignal, "the run should have been stopped by signal \(signal)")
             #expect(!FileManager.default.fileExists(atPath: work + "/results"), "signal \(signal) left results")
             // The next run cleans up the stopped run's temporary folder and succeeds.
