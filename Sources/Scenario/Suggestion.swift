@@ -21,6 +21,17 @@ enum Suggestion {
         nearest(to: name, among: candidates).map { " (did you mean `\($0)`?)" } ?? ""
     }
 
+    /// The words an enum of words (`CaseIterable` with `String` raw values) knows, in order;
+    /// nil for any other type.
+    static func names(of type: Any.Type) -> [String]? {
+        guard let cases = type as? any CaseIterable.Type else { return nil }
+        func words<C: CaseIterable>(_: C.Type) -> [String] {
+            C.allCases.compactMap { ($0 as? any RawRepresentable).flatMap { $0.rawValue as? String } }
+        }
+        let names = words(cases)
+        return names.isEmpty ? nil : names
+    }
+
     /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of one
     /// substring), by dynamic programming over three rows.
     static func distance(_ a: [Character], _ b: [Character]) -> Int {

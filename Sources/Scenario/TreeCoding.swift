@@ -146,6 +146,18 @@ final class TreeDecoder {
         return nil
     }
 
+    /// Decodes the value of a key; a word an enum of words does not know (`method: bufer-union`)
+    /// is told with the words it knows and the nearest one.
+    func decodeNaming<T: Decodable>(_ type: T.Type, _ node: ScenarioNode, _ path: [String]) throws -> T {
+        do {
+            return try T(from: NodeDecoder(node: node, path: path, owner: self))
+        } catch let DecodingError.dataCorrupted(context) {
+            guard case let .scalar(text, _, _) = node, let names = Suggestion.names(of: T.self) else { throw DecodingError.dataCorrupted(context) }
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: path.map(AnyKey.init(stringValue:)),
+                debugDescription: "'\(text)' is not one of \(names.joined(separator: ", "))\(Suggestion.phrase(for: text, among: names))"))
+        }
+    }
+
     func typeError(_ path: [String], _ node: ScenarioNode, expected: String) -> ScenarioError {
         .wrongType(file: file, key: path.isEmpty ? "(top level)" : path.joined(separator: "."), line: node.position.line, expected: expected)
     }
@@ -207,12 +219,12 @@ final class TreeDecoder {
         func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try T(from: NodeDecoder(node: try value(key), path: path + [key.stringValue], owner: owner))
+            try owner.decodeNaming(T.self, try value(key), path + [key.stringValue])
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard contains(key), let v = pairs.last(where: { $0.key == key.stringValue })?.value, !v.isNull else { return nil }
-            return try T(from: NodeDecoder(node: v, path: path + [key.stringValue], owner: owner))
+            return try owner.decodeNaming(T.self, v, path + [key.stringValue])
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
