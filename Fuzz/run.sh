@@ -28,15 +28,20 @@ compile GeoCore Sources/GeoCore/*.swift 2> "$build/build.log" || { cat "$build/b
 compile GeoIO Sources/GeoIO/*.swift 2>> "$build/build.log" || { cat "$build/build.log"; exit 1; }
 
 status=0
-for harness in geojson csv; do
-  source_file=Fuzz/$( [ $harness = geojson ] && echo GeoJSONFuzz || echo CSVFuzz ).swift
+for harness in geojson csv esrijson shapefile; do
+  case $harness in
+    geojson) source_file=Fuzz/GeoJSONFuzz.swift ;;
+    csv) source_file=Fuzz/CSVFuzz.swift ;;
+    esrijson) source_file=Fuzz/EsriJSONFuzz.swift ;;
+    shapefile) source_file=Fuzz/ShapefileFuzz.swift ;;
+  esac
   # (ld.gold warns about ASan's local symbols; the warnings go to the build log.)
   swiftc "${flags[@]}" -I "$build" "$source_file" "$build/GeoCore.o" "$build/GeoIO.o" \
     $(pkg-config --libs geos proj) -lgeos_c -o "$build/fuzz-$harness" 2>> "$build/build.log" || { tail -50 "$build/build.log"; exit 1; }
   corpus="$build/corpus-$harness"
   mkdir -p "$corpus" "Fuzz/regressions/$harness" "$build/artifacts-$harness"
   dict=()
-  [ $harness = geojson ] && dict=(-dict=Fuzz/geojson.dict)
+  [ -f Fuzz/$harness.dict ] && dict=(-dict=Fuzz/$harness.dict)
   log="$build/fuzz-$harness.log"
   if ASAN_OPTIONS=detect_leaks=1 "$build/fuzz-$harness" "$corpus" "Fuzz/corpus/$harness" "Fuzz/regressions/$harness" "${dict[@]}" \
        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
