@@ -51,9 +51,11 @@ struct PolygonRings {
             guard flat[first] == flat[last], flat[first + 1] == flat[last + 1] else {
                 throw FeatureIssue("ring \(number) is not closed (its first and last positions differ)")
             }
-            rings.append(ring(start: start, count: count))
+            if ringCounts.count > 1 { rings.append(ring(start: start, count: count)) }
             start += count
         }
+        // One ring (most parcels): nothing to sort.
+        if ringCounts.count == 1 { return Assembly(type: .polygon, flat: flat, counts: [1, ringCounts[0]]) }
         // Largest first; each ring's container is the smallest placed ring that holds it.
         let order = rings.indices.sorted { abs(rings[$0].area) > abs(rings[$1].area) }
         var depth = [Int](repeating: 0, count: rings.count)

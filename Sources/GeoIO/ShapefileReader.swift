@@ -332,11 +332,16 @@ struct RecordDecoder: Sendable {
         }
         let type = int(0)
         guard type != 0 else { return nil }
-        let hasZ = [11, 13, 15, 18].contains(type)
-        let base = [1: 1, 11: 1, 21: 1, 3: 3, 13: 3, 23: 3, 5: 5, 15: 5, 25: 5, 8: 8, 18: 8, 28: 8][type]
-        guard let base else {
-            throw FeatureIssue(type == 31 ? "MultiPatch shapes are not read" : "unknown shape type \(type)")
+        // The base type of the plain, Z (+10) and M (+20) variants.
+        let base: Int
+        switch type {
+        case 1, 11, 21: base = 1
+        case 3, 13, 23: base = 3
+        case 5, 15, 25: base = 5
+        case 8, 18, 28: base = 8
+        default: throw FeatureIssue(type == 31 ? "MultiPatch shapes are not read" : "unknown shape type \(type)")
         }
+        let hasZ = type > 10 && type < 20
         let withZ = hasZ && keepZ
         let dimension = withZ ? 3 : 2
         func make(_ t: GeometryType, _ flat: [Double], _ counts: [Int]) throws -> Geometry {
