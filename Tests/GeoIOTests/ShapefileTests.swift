@@ -225,6 +225,22 @@ import TestSupport
         #expect(try ShapefileReader(path: noPRJ, options: ReadOptions(crs: .etrs89UTM32N)).recordCount == 12)
     }
 
+    @Test func withoutACPGTheLanguageDriverDecides() throws {
+        // GDAL writes CP1252 tables with language driver 0 (none); without the .cpg the text is
+        // read as Windows-1252, as Latin-1 would read these umlauts too (GDAL's default).
+        let shp = try gdalShapefile(bezirke, encoding: "CP1252")
+        let bare = try copy(shp, without: ["cpg"])
+        let reader = try ShapefileReader(path: bare)
+        #expect(reader.encoding == .windows1252)
+        let names = try features(reader).compactMap { item -> String? in
+            if case let .feature(f) = item { return f.properties["source_nam"]?.stringValue } else { return nil }
+        }
+        #expect(names.contains("HÖRDE") && names.contains("LÜTTGENDORTMUND"))
+        // A UTF-8 table read as UTF-8 only because its .cpg says so.
+        let utf8 = try gdalShapefile(bezirke, encoding: "UTF-8")
+        #expect(try ShapefileReader(path: utf8).encoding == .utf8)
+    }
+
     @Test func aTableWithFewerRecordsThanTheShapes() throws {
         let all = try gdalShapefile(bezirke, encoding: "UTF-8", name: "all")
         let fewer = try gdalShapefile(bezirke, encoding: "UTF-8", name: "fewer", extra: ["-limit", "11"])
