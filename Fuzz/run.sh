@@ -29,6 +29,8 @@ log_file="$build/build.log"
 harnesses=(
   "geojson   Fuzz/GeoJSONFuzz.swift   geo        Fuzz/geojson.dict"
   "csv       Fuzz/CSVFuzz.swift       geo        -"
+  "esrijson  Fuzz/EsriJSONFuzz.swift  geo        Fuzz/esrijson.dict"
+  "shapefile Fuzz/ShapefileFuzz.swift geo        -"
   "scenario  Fuzz/ScenarioFuzz.swift  scenario   Fuzz/scenario.dict"
 )
 

@@ -174,23 +174,7 @@ public final class CSVPointReader: FeatureReader {
         }
     }
 
-    private static func readAll(_ path: String) throws -> [UInt8] {
-        guard let file = path == "-" ? fdopen(dup(0), "rb") : fopen(path, "rb") else {
-            throw IOError.cannotOpen(path: path, reason: Files.reason(errno))
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count {
-                if ferror(file) != 0 { throw IOError.cannotOpen(path: path, reason: "read error") }
-                break
-            }
-        }
-        return bytes
-    }
+    private static func readAll(_ path: String) throws -> [UInt8] { try WholeFile.read(path) }
 
     /// RFC 4180 records: fields split by the delimiter, quotes around fields with delimiters,
     /// quotes or line breaks, "" for a quote. Blank lines are skipped.

@@ -70,10 +70,19 @@ public struct ReadOptions: Sendable {
 /// The input formats and how a file's name picks one.
 public enum InputFormat: String, Sendable, CaseIterable {
     case geojson, csv
+    /// An Esri JSON FeatureSet (``EsriJSONReader``): `.json` files whose first bytes show one.
+    case esrijson
+    /// A shapefile (``ShapefileReader``): `.shp`, with its `.shx` and `.dbf` beside it.
+    case shapefile
 
     public static func forPath(_ path: String) -> InputFormat {
-        path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".tsv") ? .csv : .geojson
+        if path.lowercased().hasSuffix(".shp") { return .shapefile }
+        if path.lowercased().hasSuffix(".json"), EsriJSONReader.looksLikeEsriJSON(path: path) { return .esrijson }
+        return path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".tsv") ? .csv : .geojson
     }
+
+    /// The formats' names for messages: "geojson, csv, …".
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// Opens the reader for a file, by its extension unless `format` is given.
@@ -81,5 +90,7 @@ public func openFeatureReader(path: String, format: InputFormat? = nil, options:
     switch format ?? InputFormat.forPath(path) {
     case .geojson: return try GeoJSONReader(path: path, options: options)
     case .csv: return try CSVPointReader(path: path, options: options)
+    case .esrijson: return try EsriJSONReader(path: path, options: options)
+    case .shapefile: return try ShapefileReader(path: path, options: options)
     }
 }

@@ -11,7 +11,8 @@ public struct InputSpec: Codable, Sendable, Equatable {
     /// harbour_zone, addresses. Default: the input's name. Several inputs may share a role
     /// (the corridors and the RS1, the basins and the quays): their features are joined.
     public var role: String?
-    /// `geojson` or `csv`. Default: by the file's extension.
+    /// `geojson`, `csv`, `esrijson` or `shapefile`. Default: by the file's extension (`.shp`
+    /// a shapefile; a `.json` file an Esri JSON FeatureSet when its content shows one).
     public var format: String?
     /// The CRS of the file, overriding what it says (required for CSV).
     public var crs: String?
@@ -59,7 +60,7 @@ public struct InputSpec: Codable, Sendable, Equatable {
                                              message: "'\(r)' is not a role\(Suggestion.phrase(for: r, among: Scenario.inputRoles)); an input is one of \(Scenario.inputRoles.joined(separator: ", ")) (name it so, or give it a role)")
         }
         if let format, InputFormat(rawValue: format) == nil {
-            throw ScenarioError.invalidValue(file: file, key: "inputs.\(name).format", line: line("format"), message: "'\(format)' is not geojson or csv\(Suggestion.phrase(for: format, among: ["geojson", "csv"]))")
+            throw ScenarioError.invalidValue(file: file, key: "inputs.\(name).format", line: line("format"), message: "'\(format)' is not one of \(InputFormat.names)\(Suggestion.phrase(for: format, among: InputFormat.allCases.map(\.rawValue)))")
         }
         if let crs {
             do { _ = try CRS(crs) } catch {

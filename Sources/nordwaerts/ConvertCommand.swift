@@ -5,7 +5,7 @@ import GeoIO
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert GeoJSON, GeoJSONSeq or CSV points to GeoJSON or GeoJSONSeq, reprojecting on the way.",
+        abstract: "Convert GeoJSON, GeoJSONSeq, CSV points, Esri JSON or shapefiles to GeoJSON or GeoJSONSeq, reprojecting on the way.",
         discussion: """
         The output is RFC 7946 unless --to names another CRS: WGS 84 longitude/latitude, \
         exterior rings counter-clockwise and holes clockwise, no 'crs' member, 7 decimals. \

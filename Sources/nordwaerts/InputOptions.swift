@@ -7,7 +7,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The CRS of the input, overriding the file's 'crs' member (required for CSV).")
     var from: String?
 
-    @Option(name: .customLong("input-format"), help: "geojson or csv (default: by the file's extension).")
+    @Option(name: .customLong("input-format"), help: "geojson, csv, esrijson or shapefile (default: by the file's extension; .json files by their content).")
     var inputFormat: String?
 
     @Option(help: "CSV: the column holding x (easting, longitude). Default: x, lon, RW, easting, ...")
@@ -21,7 +21,7 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if let inputFormat, InputFormat(rawValue: inputFormat) == nil {
-            throw ValidationError("--input-format must be geojson or csv, not '\(inputFormat)'")
+            throw ValidationError("--input-format must be one of \(InputFormat.names), not '\(inputFormat)'")
         }
     }
 

@@ -8,7 +8,8 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Describe a layer: feature count, CRS, bounds, schema, geometry types, validity.",
         discussion: """
-        Reads GeoJSON (FeatureCollection, Feature, geometry, or newline-delimited sequences) or \
+        Reads GeoJSON (FeatureCollection, Feature, geometry, or newline-delimited sequences), \
+        Esri JSON FeatureSets, shapefiles (.shp with .shx, .dbf, .prj, .cpg beside it) or \
         CSV points. Features that cannot be read are counted and listed with their reasons; \
         'nordwaerts validate' lists every invalid geometry.
 
