@@ -52,9 +52,9 @@ import TestSupport
             #expect(map[2].contains("class=\"scalebar\"") && map[2].contains("class=\"north\"") && map[2].contains("class=\"attribution\""))
             #expect(try !matches(#"<title id="[^"]+-title">[^<]+</title><desc"#, map[2]).isEmpty, "\(map[1]) has no title and description")
         }
-        // The indicator table: 12 districts, Nordwärts and the rest.
+        // The indicator table: 12 districts, Nordwärts, the rest and the whole city.
         let indicators = try #require(try matches(#"<h2 id="indicators">.*?<tbody>(.*?)</tbody>"#, dom).first)
-        #expect(try matches("<tr", indicators[1]).count == 14)
+        #expect(try matches("<tr", indicators[1]).count == 15)
         // Georeference: the first vertex of Innenstadt-Nord (id 04) in the served-share map,
         // mapped back through the declared transform (easting = x, northing = −y), lies within
         // a pixel of a vertex of the district in the input file.
