@@ -136,9 +136,11 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         /// Residents spread over the addresses (nil without addresses: then over floor area,
         /// parcel by parcel, in ``Summary``).
         public let addressPopulation: PopulationDistribution.Result?
-        /// The same from the check grid, and which units that grid covers entirely.
+        /// The same from the check grid (a finer grid over part of the area) …
         public let populationCheck: PopulationDistribution.Result?
-        public let populationCheckCovers: [Bool]
+        /// … and the estimate from the main grid on the check grid's footprint: methods `in
+        /// check grid` and `in check grid, in reach` (``PopulationDistribution/Addresses/restricted(to:)``).
+        public let populationCheckEstimate: PopulationDistribution.Result?
 
         public init(_ inputs: Inputs, study: ParcelStudy) throws {
             self.study = study
@@ -194,23 +196,22 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                     if let finer = inputs.populationCheck {
                         let check = try distribution.prepare(finer, studyArea: studyArea)
                         populationCheck = try distribution.run(grid: check, addresses: addresses)
-                        let cover = try Geometry.unaryUnion(of: finer.geometries)
-                        populationCheckCovers = try units.layer.geometries.map { try cover.buffer(0.01).covers($0) }
+                        populationCheckEstimate = try distribution.run(grid: grid, addresses: addresses.restricted(to: check))
                     } else {
                         populationCheck = nil
-                        populationCheckCovers = []
+                        populationCheckEstimate = nil
                     }
                 } else {
                     addressPopulation = nil
                     populationCheck = nil
-                    populationCheckCovers = []
+                    populationCheckEstimate = nil
                 }
             } else {
                 population = nil
                 reachMethods = []
                 addressPopulation = nil
                 populationCheck = nil
-                populationCheckCovers = []
+                populationCheckEstimate = nil
             }
             if let addresses = inputs.addresses, let catchment, population == nil {
                 var tallies = [ResidentsInReach.Tally](repeating: ResidentsInReach.Tally(), count: units.count)

@@ -258,6 +258,26 @@ public struct PopulationDistribution: Codable, Sendable, Equatable {
             self.methods = methods.map(\.name)
             unitCount = units.count
         }
+
+        /// Receivers with given units and reach (``restricted(to:)`` makes such).
+        public init(points: Layer, units: [[DistrictAssignment.Share]], inReach: [[Double]], methods: [String], unitCount: Int) {
+            self.points = points
+            self.units = units
+            self.inReach = inReach
+            self.methods = methods
+            self.unitCount = unitCount
+        }
+
+        /// For comparing with a grid that covers only part of the area (`check`): two
+        /// methods, `in check grid` (1 for an address inside one of its cells) and
+        /// `in check grid, in reach` (that times the reach of the first method). Spread over
+        /// these, a grid's ``Result/inReach`` holds the residents on the check grid's footprint.
+        public func restricted(to check: Grid) throws -> Addresses {
+            let inside = try points.features.parallelMap(minimumChunk: 256) { try check.cell(of: $0.geometry!) != nil ? 1.0 : 0.0 }
+            return Addresses(points: points, units: units,
+                             inReach: inside.indices.map { [inside[$0], inside[$0] * (inReach[$0].first ?? 0)] },
+                             methods: ["in check grid", "in check grid, in reach"], unitCount: unitCount)
+        }
     }
 
     /// The grid spread equally over the addresses.
