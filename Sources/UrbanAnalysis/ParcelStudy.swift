@@ -465,7 +465,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             }
             if context.corridors != nil {
                 extra.append(.init(name: "near_corridor_count", numerators: nearCorridorCount, isCount: true))
-                extra.append(.init(name: "near_corridor_share", numerators: nearCorridorArea, denominators: areas))
+                extra.append(isPointLayer ? .init(name: "near_corridor_share", numerators: nearCorridorCount, denominators: tallies.map(\.parcels))
+                                          : .init(name: "near_corridor_share", numerators: nearCorridorArea, denominators: areas))
             }
             if context.emissions != nil {
                 extra.append(.init(name: "conflict_count", numerators: conflictCount, isCount: true))
