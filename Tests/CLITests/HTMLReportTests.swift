@@ -41,6 +41,11 @@ import TestSupport
         // One SVG per map; one path per district in each district map.
         let maps = try matches(#"<svg class="map" id="([^"]+)"(.*?)</svg>"#, dom)
         #expect(maps.count == 10, "\(maps.map { $0[1] })")
+        // Choropleths colour shares, densities and indices, never raw totals.
+        let ids = Set(maps.map { $0[1] })
+        #expect(ids.isSuperset(of: ["map-served_share", "map-residents_in_reach_share", "map-residents_65p_in_reach_share",
+                                    "map-potential_share", "map-solar_mwh_per_km2"]), "\(ids)")
+        #expect(ids.isDisjoint(with: ["map-potential_area_m2", "map-solar_mwh_per_a", "map-population"]))
         for map in maps where map[1].hasPrefix("map-") {
             let districts = try matches(#"<path class="district""#, map[2]).count
             #expect(districts == 12, "\(map[1]): \(districts) district paths")
