@@ -498,7 +498,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         /// The indicator table per grid cell (nil without a grid).
         public func gridTable() -> Table? {
             context.grid.map {
-                DistrictIndicators(nordwaertsRows: false).table(units: $0, tallies: gridTallies, served: context.catchment != nil)
+                DistrictIndicators(nordwaertsRows: false).table(units: $0, tallies: gridTallies, served: context.catchment != nil,
+                                                                points: isPointLayer)
             }
         }
 
