@@ -83,6 +83,19 @@ public struct PopulationDistribution: Codable, Sendable, Equatable {
         init(_ p: PopulationDistribution, cells: Layer, studyArea: Geometry?) throws {
             guard !cells.crs.isGeographic else { throw AnalysisError.notMetric(layer: cells.name, crs: cells.crs.identifier) }
             self.cells = cells
+            let names = cells.labels("id", "grid_id")
+            for (c, f) in cells.features.enumerated() {
+                let what = "\(names[c]) (number \(c + 1))"
+                guard let g = f.geometry, g.type.topologicalDimension == 2 else {
+                    throw AnalysisError.badFeature(layer: cells.name, feature: what,
+                                                   problem: "a population cell must be a polygon, not a \(f.geometry?.type.description ?? "feature without geometry")")
+                }
+                for field in [p.populationField] + p.ageFields {
+                    if let x = f.properties[field]?.doubleValue, !(x >= 0 && x.isFinite) {
+                        throw AnalysisError.badFeature(layer: cells.name, feature: what, problem: "\(field) = \(x): a count of residents must be 0 or more")
+                    }
+                }
+            }
             var anyAge = false
             counts = cells.features.map { f in
                 let ages = p.ageFields.map { f.properties[$0]?.doubleValue }

@@ -105,4 +105,15 @@ import GeoIO
         #expect(try grid.cell(of: try Geometry(x: 150, y: 50, crs: Fixtures.utm)) == 1)
         #expect(try grid.cell(of: try Geometry(x: 250, y: 50, crs: Fixtures.utm)) == nil)
     }
+
+    @Test func unusableCellsAreNamed() throws {
+        let point = Fixtures.layer("population", [cell("c9", try Geometry(x: 5, y: 5, crs: Fixtures.utm), 10, old: 1)])
+        #expect(throws: AnalysisError.badFeature(layer: "population", feature: "c9 (number 1)", problem: "a population cell must be a polygon, not a Point")) {
+            try PopulationDistribution().prepare(point, studyArea: nil)
+        }
+        let negative = Fixtures.layer("population", [cell("c1", try Fixtures.box(0, 0, 10, 10), 10, old: -1)])
+        #expect(throws: AnalysisError.badFeature(layer: "population", feature: "c1 (number 1)", problem: "age_65p = -1.0: a count of residents must be 0 or more")) {
+            try PopulationDistribution().prepare(negative, studyArea: nil)
+        }
+    }
 }
