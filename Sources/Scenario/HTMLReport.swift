@@ -159,7 +159,8 @@ struct HTMLReport {
             guard values.count == units.count else { continue }
             let breaks = SVGMap.quantileClasses(values)
             var map = SVGMap(id: "map-\(column)", title: title, description: "Districts coloured by \(title.lowercased()) in \(breaks.count + 1) quantile classes; the Nordwärts districts are outlined in black.",
-                             frame: frame, attribution: attribution)
+                             frame: frame, attribution: attribution + (column.hasPrefix("residents") && summary.population != nil
+                                 ? "; Zensus 2011 © Destatis, dl-de/by-2-0" : ""))
             for u in 0..<units.count {
                 let v = values[u]
                 map.add(units.layer.features[u].geometry!, fill: SVGMap.viridis[SVGMap.classIndex(v, breaks)], cssClass: "district",
