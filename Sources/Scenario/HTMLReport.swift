@@ -337,6 +337,7 @@ struct HTMLReport {
     }
 
     func potentialTable(_ potential: Layer) -> String {
+        if summary.isPointLayer { return "<p>Development potential applies to parcels (areas); this run's parcels are points.</p>" }
         guard potential.count > 0 else { return "<p>No parcel is eligible.</p>" }
         var html = "<table><thead><tr><th scope=\"col\">rank</th><th scope=\"col\">parcel</th><th scope=\"col\">district</th><th scope=\"col\">score</th><th scope=\"col\">reasons</th></tr></thead><tbody>"
         for (k, f) in potential.features.prefix(HTMLReport.topParcels).enumerated() {
