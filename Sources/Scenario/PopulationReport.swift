@@ -119,6 +119,9 @@ struct PopulationReport {
                     + ": how far the estimate from the coarse grid is from the finer grid's figures (difference: estimate − finer, relative to the finer)."
             check = (note, rows)
         }
+        if check == nil, let unused = inputs.first(where: { $0.role == "population_check" }) {
+            check = ("The check grid `\(RunReport.relative(unused.spec.path))` is compared over address points; this run has no `addresses` input, so it checks nothing.", [])
+        }
         return Facts(source: source, headline: headline, accounting: accounting, methods: methods, check: check)
     }
 

@@ -208,6 +208,8 @@ public struct ScenarioRunner: Sendable {
         if let population = summary.population {
             try ResidentsInReach.table(population, units: context.units).write(to: directory + "/residents_in_reach.csv", csvStyle: scenario.outputs.csvStyle)
             files.append("residents_in_reach.csv")
+            log("residents from the population grid: \(Int(population.input[0].rounded())) = \(Int(population.outside[0].rounded())) outside the districts + "
+                + "\(Int(population.distributed[0].rounded())) distributed + \(Int(population.unassigned[0].rounded())) unassigned")
         }
         var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: .etrs89UTM32N)),
                                           ("districts", ParcelStudy.Summary.layer(context.units, table, name: "districts"))]
