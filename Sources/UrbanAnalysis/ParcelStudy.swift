@@ -172,47 +172,13 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 solar = nil
                 buildingShares = nil
             }
-            let distribution = study.population ?? PopulationDistribution()
-            if let cells = inputs.population {
-                let studyArea = try Geometry.unaryUnion(of: inputs.districts.geometries)
-                let grid = try distribution.prepare(cells, studyArea: studyArea)
-                population = grid
-                var methods: [PopulationDistribution.ReachMethod] = []
-                if let catchment, let stops = inputs.stops {
-                    methods.append(catchment.reachMethod)
-                    if inputs.addresses != nil {
-                        for method in Catchment.Method.allCases where method != catchment.catchment.method {
-                            var other = catchment.catchment
-                            other.method = method
-                            other.nearestFacility = false
-                            methods.append(try other.prepare(stops).reachMethod)
-                        }
-                    }
-                }
-                reachMethods = methods
-                if let layer = inputs.addresses {
-                    let addresses = try PopulationDistribution.Addresses(layer, units: units, assignment: study.assignment, methods: methods)
-                    addressPopulation = try distribution.run(grid: grid, addresses: addresses)
-                    if let finer = inputs.populationCheck {
-                        let check = try distribution.prepare(finer, studyArea: studyArea)
-                        populationCheck = try distribution.run(grid: check, addresses: addresses)
-                        populationCheckEstimate = try distribution.run(grid: grid, addresses: addresses.restricted(to: check))
-                    } else {
-                        populationCheck = nil
-                        populationCheckEstimate = nil
-                    }
-                } else {
-                    addressPopulation = nil
-                    populationCheck = nil
-                    populationCheckEstimate = nil
-                }
-            } else {
-                population = nil
-                reachMethods = []
-                addressPopulation = nil
-                populationCheck = nil
-                populationCheckEstimate = nil
-            }
+            let residents = try PopulationDistribution.Setup(study.population ?? PopulationDistribution(), inputs: inputs, units: units,
+                                                             assignment: study.assignment, catchment: catchment)
+            population = residents.grid
+            reachMethods = residents.methods
+            addressPopulation = residents.overAddresses
+            populationCheck = residents.check
+            populationCheckEstimate = residents.checkEstimate
             if let addresses = inputs.addresses, let catchment, population == nil {
                 var tallies = [ResidentsInReach.Tally](repeating: ResidentsInReach.Tally(), count: units.count)
                 let reach = try addresses.features.parallelMap(minimumChunk: 256) { try catchment.reach($0.geometry!).served }

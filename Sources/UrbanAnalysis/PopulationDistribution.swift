@@ -304,6 +304,47 @@ public struct PopulationDistribution: Codable, Sendable, Equatable {
     }
 }
 
+extension PopulationDistribution {
+    /// What a study's context keeps of a population input: the grid, the reach methods (the
+    /// catchment's method first; over address points the other catchment methods too), and
+    /// with addresses the grid spread over them, and the check grid with the estimate on its
+    /// footprint. Empty without a population input.
+    public struct Setup: Sendable {
+        public var grid: Grid?
+        public var methods: [ReachMethod] = []
+        public var overAddresses: Result?
+        public var check: Result?
+        public var checkEstimate: Result?
+
+        public init(_ distribution: PopulationDistribution, inputs: ParcelStudy.Inputs, units: ReportingUnits,
+                    assignment: DistrictAssignment, catchment: Catchment.Prepared?) throws {
+            guard let cells = inputs.population else { return }
+            let studyArea = try Geometry.unaryUnion(of: inputs.districts.geometries)
+            let grid = try distribution.prepare(cells, studyArea: studyArea)
+            self.grid = grid
+            if let catchment, let stops = inputs.stops {
+                methods.append(catchment.reachMethod)
+                if inputs.addresses != nil {
+                    for method in Catchment.Method.allCases where method != catchment.catchment.method {
+                        var other = catchment.catchment
+                        other.method = method
+                        other.nearestFacility = false
+                        methods.append(try other.prepare(stops).reachMethod)
+                    }
+                }
+            }
+            guard let layer = inputs.addresses else { return }
+            let addresses = try Addresses(layer, units: units, assignment: assignment, methods: methods)
+            overAddresses = try distribution.run(grid: grid, addresses: addresses)
+            if let finer = inputs.populationCheck {
+                let checkGrid = try distribution.prepare(finer, studyArea: studyArea)
+                check = try distribution.run(grid: checkGrid, addresses: addresses)
+                checkEstimate = try distribution.run(grid: grid, addresses: addresses.restricted(to: checkGrid))
+            }
+        }
+    }
+}
+
 extension Catchment.Prepared {
     /// This catchment as a reach method named after its method (`radius`, `buffer-union`):
     /// for points 1 when served, for polygons the share inside.
