@@ -44,7 +44,7 @@ parcels = gpd.read_file(out / "parcels.geojson")
 potential = gpd.read_file(out / "potential.geojson")
 catchments = gpd.read_file(out / "catchments.geojson")
 # Every district is there, plus the Nordwärts and rest-of-city rows; no indicator is missing.
-assert len(districts) == 12 and len(table) == 14
+assert len(districts) == 12 and len(table) == 15
 assert set(table.id) >= {"nordwaerts", "rest"}
 columns = ["parcel_area_m2", "landuse_entropy", "served_share", "grz_area_weighted", "residents_in_reach_share", "solar_mwh_per_a"]
 assert not table[columns].isna().any().any(), table[columns]
@@ -99,7 +99,7 @@ sweep = pd.concat(rows)
 wide = sweep.pivot(index="radius_m", columns="name", values="served_share")
 wide.round(3)'''),
     new_code_cell('''# Every district at every radius, no gaps; the served share never falls as the radius grows.
-assert wide.shape == (6, 14) and not wide.isna().any().any()
+assert wide.shape == (6, 15) and not wide.isna().any().any()
 assert (wide.diff().dropna() >= -1e-12).all().all(), wide.diff()
 assert (wide.loc[800] > wide.loc[300]).all()'''),
     new_code_cell('''fig, ax = plt.subplots(figsize=(10, 6))

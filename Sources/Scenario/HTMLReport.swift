@@ -69,6 +69,9 @@ struct HTMLReport {
     <p class="note">The Nordwärts row adds up the districts marked as the programme area; ratios come from the sums.
     All columns, with units in their names, are in districts.csv.</p>
 
+    <h2 id="residents">Residents</h2>
+    {{{populationHTML}}}
+
     {{#changes}}
     <h2 id="changes">Changes against the baseline</h2>
     {{{changes}}}
@@ -101,11 +104,16 @@ struct HTMLReport {
     """
 
     /// The headline indicators drawn as choropleths: (column, title, unit text).
+    /// Never raw totals: shares, densities or indices (`potential_share` and
+    /// `solar_mwh_per_km2` are derived from the table's totals).
     static let choropleths: [(String, String, String)] = [
         ("served_share", "Served share of parcel area", "share"),
-        ("potential_area_m2", "Development potential (ha)", "ha"),
+        ("served_point_share", "Served share of points", "share"),
+        ("residents_in_reach_share", "Residents within reach of a stop", "share"),
+        ("residents_65p_in_reach_share", "Residents aged 65+ within reach of a stop", "share"),
+        ("potential_share", "Development potential (share of parcel area)", "share"),
         ("landuse_entropy", "Land-use mix (entropy)", "index"),
-        ("solar_mwh_per_a", "Rooftop solar potential (MWh/a)", "MWh/a"),
+        ("solar_mwh_per_km2", "Rooftop solar potential (MWh/a per km²)", "MWh/a"),
     ]
 
     func html() throws -> String {
@@ -116,7 +124,17 @@ struct HTMLReport {
         let modelled = record.inputs.contains { $0.spec.modelled }
         let attribution = "Districts: Stadt Dortmund, dl-de/by-2.0" + (modelled ? "; parcels and buildings modelled" : "")
 
-        func value(_ u: Int, _ column: String) -> Double? { table[u, column]?.doubleValue }
+        func value(_ u: Int, _ column: String) -> Double? {
+            switch column {
+            case "potential_share":
+                guard let a = table[u, "potential_area_m2"]?.doubleValue, let s = table[u, "parcel_area_m2"]?.doubleValue, s > 0 else { return nil }
+                return a / s
+            case "solar_mwh_per_km2":
+                guard let e = table[u, "solar_mwh_per_a"]?.doubleValue, let a = table[u, "district_area_m2"]?.doubleValue, a > 0 else { return nil }
+                return e / (a / 1e6)
+            default: return table[u, column]?.doubleValue
+            }
+        }
         func display(_ v: Double, _ unit: String) -> String {
             switch unit {
             case "share": return RunReport.format(100 * v, 1) + " %"
@@ -136,12 +154,13 @@ struct HTMLReport {
         }
 
         // Choropleths of the headline indicators.
-        for (column, title, unit) in HTMLReport.choropleths where table.index(of: column) != nil {
+        for (column, title, unit) in HTMLReport.choropleths {
             let values = (0..<units.count).compactMap { value($0, column) }
             guard values.count == units.count else { continue }
             let breaks = SVGMap.quantileClasses(values)
             var map = SVGMap(id: "map-\(column)", title: title, description: "Districts coloured by \(title.lowercased()) in \(breaks.count + 1) quantile classes; the Nordwärts districts are outlined in black.",
-                             frame: frame, attribution: attribution)
+                             frame: frame, attribution: attribution + (column.hasPrefix("residents") && summary.population != nil
+                                 ? "; Zensus 2011 © Destatis, dl-de/by-2-0" : ""))
             for u in 0..<units.count {
                 let v = values[u]
                 map.add(units.layer.features[u].geometry!, fill: SVGMap.viridis[SVGMap.classIndex(v, breaks)], cssClass: "district",
@@ -281,8 +300,12 @@ struct HTMLReport {
         context["indicatorTable"] = indicatorTable()
         context["potentialTable"] = potentialTable(potential)
         context["inputsTable"] = inputsTable()
+        let population = PopulationReport(summary: summary, inputs: record.inputs, scenario: scenario)
+        context["populationHTML"] = population.html()
         let north = table.rows.firstIndex { $0.first == .string("nordwaerts") }, rest = table.rows.firstIndex { $0.first == .string("rest") }
-        if let north, let rest, let n = table[north, "served_share"]?.doubleValue, let r = table[rest, "served_share"]?.doubleValue {
+        if let facts = population.facts(), let headline = facts.headline {
+            context["headline"] = headline.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
+        } else if let north, let rest, let n = table[north, "served_share"]?.doubleValue, let r = table[rest, "served_share"]?.doubleValue {
             context["headline"] = "Served share of parcel area: Nordwärts \(RunReport.format(100 * n, 1)) %, rest of the city \(RunReport.format(100 * r, 1)) %."
         } else {
             context["headline"] = "\(record.parcels) parcels analysed."
@@ -295,16 +318,16 @@ struct HTMLReport {
 
     func indicatorTable() -> String {
         let table = record.districtTable
-        let columns = RunReport.headline.filter { table.index(of: $0.column) != nil }
+        let columns = RunReport.shownColumns(table)
         var html = "<table><thead><tr><th scope=\"col\">district</th>" + columns.map { "<th scope=\"col\">\(SVGMap.escape($0.heading))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows.indices {
             let id = table[row, "id"]?.description ?? ""
-            html += "<tr\(["nordwaerts", "rest"].contains(id) ? " class=\"group\"" : "") data-id=\"\(SVGMap.escape(id))\"><th scope=\"row\">\(SVGMap.escape(table[row, "name"]?.description ?? ""))</th>"
+            html += "<tr\(["nordwaerts", "rest", "city"].contains(id) ? " class=\"group\"" : "") data-id=\"\(SVGMap.escape(id))\"><th scope=\"row\">\(SVGMap.escape(table[row, "name"]?.description ?? ""))</th>"
             for c in columns {
                 guard let v = table[row, c.column], let x = v.doubleValue else { html += "<td>–</td>"; continue }
                 let text: String
                 if c.column.hasSuffix("_m2") { text = RunReport.format(x / 10_000, 1) } else if c.column.contains("share") { text = RunReport.format(100 * x, 1) + " %" }
-                else if c.column.hasSuffix("count") || c.column == "residents_per_km2" || c.column == "solar_mwh_per_a" { text = RunReport.format(x, 0) }
+                else if c.column.hasSuffix("count") || ["residents_per_km2", "solar_mwh_per_a", "population"].contains(c.column) { text = RunReport.format(x, 0) }
                 else { text = RunReport.format(x, 3) }
                 html += "<td>\(text)</td>"
             }
@@ -314,6 +337,7 @@ struct HTMLReport {
     }
 
     func potentialTable(_ potential: Layer) -> String {
+        if summary.isPointLayer { return "<p>Development potential applies to parcels (areas); this run's parcels are points.</p>" }
         guard potential.count > 0 else { return "<p>No parcel is eligible.</p>" }
         var html = "<table><thead><tr><th scope=\"col\">rank</th><th scope=\"col\">parcel</th><th scope=\"col\">district</th><th scope=\"col\">score</th><th scope=\"col\">reasons</th></tr></thead><tbody>"
         for (k, f) in potential.features.prefix(HTMLReport.topParcels).enumerated() {
@@ -327,7 +351,7 @@ struct HTMLReport {
         var html = "<table><thead><tr><th scope=\"col\">input</th><th scope=\"col\">file</th><th scope=\"col\">read</th><th scope=\"col\">repaired</th><th scope=\"col\">rejected</th>"
             + "<th scope=\"col\">filtered out</th><th scope=\"col\">real or modelled</th><th scope=\"col\">licence</th><th scope=\"col\">SHA-256</th></tr></thead><tbody>"
         for r in record.inputs {
-            html += "<tr><td>\(SVGMap.escape(r.name))</td><td style=\"text-align:left\">\(SVGMap.escape(r.path))</td><td>\(r.summary.read + r.added)</td><td>\(r.summary.repaired)</td>"
+            html += "<tr><td>\(SVGMap.escape(r.name))</td><td style=\"text-align:left\">\(SVGMap.escape(RunReport.relative(r.spec.path)))</td><td>\(r.summary.read + r.added)</td><td>\(r.summary.repaired)</td>"
                 + "<td>\(r.summary.rejected)</td><td>\(r.filtered)</td><td>\(r.spec.modelled ? "<strong>modelled</strong>" : "real")</td>"
                 + "<td style=\"text-align:left\">\(SVGMap.escape(r.spec.licence ?? "not stated"))</td><td><code>\(r.sha256.prefix(16))…</code></td></tr>"
         }

@@ -8,7 +8,8 @@ public struct InputSpec: Codable, Sendable, Equatable {
     /// The file, relative to the scenario's folder unless absolute.
     public var path: String
     /// What the layer is for: parcels, districts, buildings, stops, corridors, water,
-    /// harbour_zone, addresses. Default: the input's name. Several inputs may share a role
+    /// harbour_zone, addresses, population (cells with residents, optionally per age group),
+    /// population_check (a finer grid over part of the area). Default: the input's name. Several inputs may share a role
     /// (the corridors and the RS1, the basins and the quays): their features are joined.
     public var role: String?
     /// `geojson`, `csv`, `esrijson` or `shapefile`. Default: by the file's extension (`.shp`

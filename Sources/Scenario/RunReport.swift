@@ -16,9 +16,10 @@ struct RunReport {
 
     /// The columns of the report's main table, with their headings.
     static let headline: [(column: String, heading: String)] = [
-        ("parcel_count", "parcels"), ("parcel_area_m2", "parcel area (ha)"), ("landuse_entropy", "land-use mix"),
-        ("grz_area_weighted", "GRZ"), ("gfz_area_weighted", "GFZ"), ("residents_per_km2", "residents/km²"),
-        ("served_share", "served share"), ("residents_in_reach_share", "residents in reach"),
+        ("parcel_count", "parcels"), ("point_count", "points"), ("parcel_area_m2", "parcel area (ha)"), ("landuse_entropy", "land-use mix"),
+        ("grz_area_weighted", "GRZ"), ("gfz_area_weighted", "GFZ"), ("population", "residents"), ("residents_per_km2", "residents/km²"),
+        ("served_share", "served share"), ("served_count", "served points"), ("served_point_share", "served share of points"),
+        ("residents_in_reach_share", "residents in reach"), ("residents_65p_in_reach_share", "65+ in reach"),
         ("potential_area_m2", "potential (ha)"), ("conflict_count", "conflicts"), ("solar_mwh_per_a", "solar MWh/a"),
     ]
 
@@ -39,6 +40,10 @@ struct RunReport {
     (Innenstadt-Nord, Eving, Scharnhorst, Mengede, Huckarde in the embedded data); the rest of the city is every
     other district. Ratios are computed from the sums, not averaged. All columns, with units in their names, are
     in `districts.csv`. {{{catchmentNote}}}
+
+    ## Residents
+
+    {{{populationSection}}}
 
     ## Inputs
 
@@ -69,6 +74,15 @@ struct RunReport {
     Run time: {{{seconds}}} s.
     """
 
+    var population: PopulationReport { PopulationReport(summary: summary, inputs: record.inputs, scenario: scenario) }
+
+    /// The headline columns the table has. The served count shows only for a point layer
+    /// (where it is the headline); parcels show their served share of area.
+    static func shownColumns(_ table: Table) -> [(column: String, heading: String)] {
+        let points = table.index(of: "point_count") != nil
+        return headline.filter { table.index(of: $0.column) != nil && ($0.column != "served_count" || points) }
+    }
+
     func markdown() throws -> String {
         try MustacheTemplate(string: RunReport.template).render(templateContext())
     }
@@ -76,7 +90,7 @@ struct RunReport {
     /// What both reports show, for their templates.
     func templateContext() -> [String: Any] {
         let table = record.districtTable
-        let columns = RunReport.headline.filter { table.index(of: $0.column) != nil }
+        let columns = RunReport.shownColumns(table)
         var lines = ["| district | " + columns.map(\.heading).joined(separator: " | ") + " |",
                      "| --- | " + columns.map { _ in "---:" }.joined(separator: " | ") + " |"]
         for row in table.rows.indices {
@@ -87,10 +101,10 @@ struct RunReport {
                 if c.column.hasSuffix("_m2") { return RunReport.format(x / 10_000, 1) }
                 if c.column.contains("share") { return RunReport.format(100 * x, 1) + " %" }
                 if c.column.hasSuffix("count") { return RunReport.format(x, 0) }
-                if c.column == "residents_per_km2" || c.column == "solar_mwh_per_a" { return RunReport.format(x, 0) }
+                if ["residents_per_km2", "solar_mwh_per_a", "population"].contains(c.column) { return RunReport.format(x, 0) }
                 return RunReport.format(x, 3)
             }
-            let bold = ["nordwaerts", "rest"].contains(table[row, "id"]?.description ?? "")
+            let bold = ["nordwaerts", "rest", "city"].contains(table[row, "id"]?.description ?? "")
             lines.append("| " + (bold ? "**\(name)**" : name) + " | " + cells.joined(separator: " | ") + " |")
         }
         var catchmentNote = ""
@@ -101,14 +115,14 @@ struct RunReport {
         let inputs = record.inputs.map { r -> [String: String] in
             var licence = r.spec.licence ?? "not stated"
             if let a = r.spec.attribution { licence += "; " + a }
-            return ["name": r.name + (r.role != r.name ? " (\(r.role))" : ""), "file": r.path, "read": String(r.summary.read + r.added),
+            return ["name": r.name + (r.role != r.name ? " (\(r.role))" : ""), "file": RunReport.relative(r.spec.path), "read": String(r.summary.read + r.added),
                     "repaired": String(r.summary.repaired), "rejected": String(r.summary.rejected), "filtered": String(r.filtered),
                     "kind": r.spec.modelled ? "**modelled**" : "real", "licence": licence.replacingOccurrences(of: "|", with: "\\|"),
                     "sha": String(r.sha256.prefix(16)) + "…"]
         }
         var context: [String: Any] = [
             "date": ISO8601DateFormatter().string(from: started), "toolkit": Versions.toolkit, "geos": Versions.geos, "proj": Versions.proj,
-            "scenarioFile": scenario.file, "indicatorTable": lines.joined(separator: "\n"), "catchmentNote": catchmentNote,
+            "scenarioFile": (scenario.file as NSString).lastPathComponent, "populationSection": population.markdown(), "indicatorTable": lines.joined(separator: "\n"), "catchmentNote": catchmentNote,
             "inputs": inputs, "analyses": scenario.analysisKinds.isEmpty ? "parcel-metrics, district-assignment, development-potential, district-indicators" : scenario.analysisKinds.joined(separator: ", "),
             "parameters": scenario.effective.trimmingCharacters(in: .whitespacesAndNewlines), "files": record.files,
             "seconds": RunReport.format(Date().timeIntervalSince(started), 1),

@@ -29,11 +29,12 @@ public struct Scenario: Sendable {
     public static let analysisKinds = [
         "parcel-metrics", "district-assignment", "district-indicators", "development-potential", "catchment",
         "residents-in-reach", "underserved-areas", "corridor-proximity", "harbour-zone", "emission-zones",
-        "conversion-candidates", "rooftop-solar",
+        "conversion-candidates", "rooftop-solar", "population-distribution",
     ]
 
     /// The roles an input can play.
-    public static let inputRoles = ["parcels", "districts", "buildings", "stops", "corridors", "water", "harbour_zone", "addresses"]
+    public static let inputRoles = ["parcels", "districts", "buildings", "stops", "corridors", "water", "harbour_zone", "addresses",
+                                    "population", "population_check"]
 
     /// Reads and checks a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -210,6 +211,11 @@ public struct Scenario: Sendable {
         case "harbour-zone": let h: HarbourZone; (h, merged) = try load(HarbourZone()); study.harbour = h
         case "emission-zones": let e: EmissionZones; (e, merged) = try load(EmissionZones()); study.emissions = e
         case "conversion-candidates": let c: ConversionCandidates; (c, merged) = try load(ConversionCandidates()); study.conversion = c
+        case "population-distribution":
+            let p: PopulationDistribution
+            (p, merged) = try load(PopulationDistribution())
+            try check { try p.validate() }
+            study.population = p
         case "rooftop-solar":
             let s: RooftopSolar
             (s, merged) = try load(RooftopSolar())

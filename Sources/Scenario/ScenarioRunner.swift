@@ -114,7 +114,8 @@ public struct ScenarioRunner: Sendable {
         let context = try ParcelStudy.Context(.init(districts: districts, buildings: layers["buildings"], stops: layers["stops"],
                                                     corridors: layers["corridors"], water: layers["water"], harbourZone: layers["harbour_zone"],
                                                     addresses: layers["addresses"],
-                                                    sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid),
+                                                    sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid,
+                                                    population: layers["population"], populationCheck: layers["population_check"]),
                                               study: study)
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
         var files: [String] = []
@@ -204,6 +205,12 @@ public struct ScenarioRunner: Sendable {
         try table.write(to: directory + "/districts.csv", csvStyle: scenario.outputs.csvStyle)
         try table.write(to: directory + "/districts.json")
         files += ["districts.csv", "districts.json"]
+        if let population = summary.population {
+            try ResidentsInReach.table(population, units: context.units).write(to: directory + "/residents_in_reach.csv", csvStyle: scenario.outputs.csvStyle)
+            files.append("residents_in_reach.csv")
+            log("residents from the population grid: \(Int(population.input[0].rounded())) = \(Int(population.outside[0].rounded())) outside the districts + "
+                + "\(Int(population.distributed[0].rounded())) distributed + \(Int(population.unassigned[0].rounded())) unassigned")
+        }
         var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: .etrs89UTM32N)),
                                           ("districts", ParcelStudy.Summary.layer(context.units, table, name: "districts"))]
         results += try summary.resultLayers(crs: .etrs89UTM32N)

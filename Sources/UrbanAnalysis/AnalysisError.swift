@@ -9,6 +9,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case notMetric(layer: String, crs: String)
     /// A field the analysis needs is missing from every feature of a layer.
     case missingField(layer: String, field: String)
+    /// A feature an analysis cannot use (a population cell that is not a polygon, a negative count).
+    case badFeature(layer: String, feature: String, problem: String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(layer) is in \(crs), whose unit is not the metre: read it into a projected CRS (EPSG:25832)"
         case let .missingField(layer, field):
             return "\(layer) has no field '\(field)': name the field that holds it in the field mapping"
+        case let .badFeature(layer, feature, problem):
+            return "\(layer): feature \(feature): \(problem)"
         }
     }
 }

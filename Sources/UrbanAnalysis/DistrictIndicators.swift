@@ -23,11 +23,11 @@ import Darwin
 /// - `potential_count`, `potential_area_m2`: eligible parcels of ``DevelopmentPotential``
 /// - `served_share = Σ w·A·catchment_share / S` when catchment shares are given (stage g)
 ///
-/// The `Nordwärts` and `Rest of city` rows add up the sums of their units and compute the
-/// ratios from those sums (not as means of the units' ratios). Land use that is missing or
+/// The `Nordwärts`, `Rest of city` and `Whole city` rows add up the sums of their units and
+/// compute the ratios from those sums (not as means of the units' ratios). Land use that is missing or
 /// not mapped counts in the parcel area but in no class (`area_unmapped_m2`).
 public struct DistrictIndicators: Codable, Sendable, Equatable {
-    /// Whether to add the `Nordwärts` and `Rest of city` rows. Default true.
+    /// Whether to add the `Nordwärts`, `Rest of city` and `Whole city` rows. Default true.
     public var nordwaertsRows: Bool = true
 
     public init(nordwaertsRows: Bool = true) { self.nordwaertsRows = nordwaertsRows }
@@ -157,8 +157,14 @@ public struct DistrictIndicators: Codable, Sendable, Equatable {
 
     /// The indicator table from tallies (see ``tally(units:measures:assignment:potential:catchmentShares:)``),
     /// with `extra` columns of other analyses at the end.
+    ///
+    /// `populations`, when given, replaces the units' own (residents from a population grid).
+    /// For a point layer (`points`: addresses evaluated as parcels) the columns of area, land
+    /// use, GRZ/GFZ, potential and served area share do not apply and are left out, and the
+    /// count is `point_count`.
     public func table(units: ReportingUnits, tallies: [Tally], served: Bool, buildingCounts: [Double]? = nil,
-                      extra: [SumColumn] = []) -> Table {
+                      extra: [SumColumn] = [], populations: [Double?]? = nil, points: Bool = false) -> Table {
+        let populations = populations ?? units.populations
         var columns = ["id", "name", "nordwaerts", "district_area_m2", "parcel_count", "parcel_area_m2"]
         columns += LandUse.allCases.map { "area_\($0.rawValue)_m2" } + ["area_unmapped_m2"]
         columns += ["landuse_entropy", "mean_grz", "grz_area_weighted", "gfz_area_weighted", "built_area_m2", "floor_area_m2",
@@ -187,25 +193,38 @@ public struct DistrictIndicators: Codable, Sendable, Equatable {
         }
         for u in 0..<units.count {
             table.rows.append(row(id: units.ids[u], name: units.names[u], nordwaerts: .bool(units.nordwaerts[u]),
-                                  unitArea: units.areas[u], population: units.populations[u], tallies[u],
+                                  unitArea: units.areas[u], population: populations[u], tallies[u],
                                   buildings: buildingCounts?[u], members: [u]))
         }
         if nordwaertsRows {
-            for (id, name, member) in [("nordwaerts", "Nordwärts", true), ("rest", "Rest of city", false)] {
+            for (id, name, member) in [("nordwaerts", "Nordwärts", true as Bool?), ("rest", "Rest of city", false), ("city", "Whole city", nil)] {
                 var t = Tally(), area = 0.0, buildings = 0.0
                 var population: Double? = 0
-                for u in 0..<units.count where units.nordwaerts[u] == member {
+                let members = (0..<units.count).filter { member == nil || units.nordwaerts[$0] == member }
+                for u in members {
                     t.merge(tallies[u])
                     area += units.areas[u]
                     buildings += buildingCounts?[u] ?? 0
-                    population = units.populations[u].flatMap { p in population.map { $0 + p } }
+                    population = populations[u].flatMap { p in population.map { $0 + p } }
                 }
                 table.rows.append(row(id: id, name: name, nordwaerts: .null, unitArea: area, population: population, t,
-                                      buildings: buildingCounts == nil ? nil : buildings,
-                                      members: (0..<units.count).filter { units.nordwaerts[$0] == member }))
+                                      buildings: buildingCounts == nil ? nil : buildings, members: members))
             }
         }
-        return table
+        return points ? DistrictIndicators.forPoints(table) : table
+    }
+
+    /// The columns that apply to area features only.
+    public static let areaColumns: Set<String> = Set(["parcel_area_m2", "area_unmapped_m2", "landuse_entropy", "mean_grz", "grz_area_weighted",
+                                                      "gfz_area_weighted", "built_area_m2", "floor_area_m2", "potential_count",
+                                                      "potential_area_m2", "served_share"] + LandUse.allCases.map { "area_\($0.rawValue)_m2" })
+
+    /// A table of a point layer: the area columns left out, `parcel_count` named `point_count`.
+    static func forPoints(_ table: Table) -> Table {
+        let keep = table.columns.indices.filter { !areaColumns.contains(table.columns[$0]) }
+        var out = Table(columns: keep.map { table.columns[$0] == "parcel_count" ? "point_count" : table.columns[$0] })
+        out.rows = table.rows.map { row in keep.map { row[$0] } }
+        return out
     }
 
     /// Whole counts as integers, fractional ones (area-weighted assignment) as doubles.

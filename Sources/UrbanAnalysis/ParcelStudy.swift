@@ -31,6 +31,9 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
     public var emissions: EmissionZones? = EmissionZones()
     public var conversion: ConversionCandidates? = ConversionCandidates()
     public var solar: RooftopSolar? = RooftopSolar()
+    /// Residents from a population grid, when a population layer is given (its defaults
+    /// otherwise).
+    public var population: PopulationDistribution? = PopulationDistribution()
 
     public init() {}
 
@@ -45,11 +48,13 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         study.emissions = nil
         study.conversion = nil
         study.solar = nil
+        study.population = nil
         return study
     }
 
     enum CodingKeys: String, CodingKey {
         case metrics, assignment, potential, indicators, catchment, residents, underserved, corridors, harbour, emissions, conversion, solar
+        case population
     }
 
     /// The layers the study reads besides the parcels, all in the same metric CRS.
@@ -69,10 +74,18 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         /// A second set of units (a square grid) to report on as well.
         public var grid: ReportingUnits?
         public var stopNameField: String
+        /// Cells (or any polygons) with residents: spread over the addresses when given, else
+        /// over residential and mixed floor area (``PopulationDistribution``).
+        public var population: Layer?
+        /// A finer grid over part of the area that checks the estimate from `population`
+        /// (Zensus 100 m cells for Innenstadt-Nord); needs addresses.
+        public var populationCheck: Layer?
 
         public init(districts: Layer, buildings: Layer? = nil, stops: Layer? = nil, corridors: Layer? = nil, water: Layer? = nil,
                     harbourZone: Layer? = nil, addresses: Layer? = nil, sources: Layer? = nil, grid: ReportingUnits? = nil,
-                    stopNameField: String = "name") {
+                    stopNameField: String = "name", population: Layer? = nil, populationCheck: Layer? = nil) {
+            self.population = population
+            self.populationCheck = populationCheck
             self.districts = districts
             self.buildings = buildings
             self.stops = stops
@@ -115,6 +128,19 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         let buildingShares: [[DistrictAssignment.Share]]?
         /// Residents in reach counted from addresses, when an address layer is given.
         let addressTallies: [ResidentsInReach.Tally]?
+        /// The population grid, when one is given.
+        public let population: PopulationDistribution.Grid?
+        /// The ways reach is judged for residents: the catchment's method first, and for
+        /// address points the other catchment methods too.
+        public let reachMethods: [PopulationDistribution.ReachMethod]
+        /// Residents spread over the addresses (nil without addresses: then over floor area,
+        /// parcel by parcel, in ``Summary``).
+        public let addressPopulation: PopulationDistribution.Result?
+        /// The same from the check grid (a finer grid over part of the area) …
+        public let populationCheck: PopulationDistribution.Result?
+        /// … and the estimate from the main grid on the check grid's footprint: methods `in
+        /// check grid` and `in check grid, in reach` (``PopulationDistribution/Addresses/restricted(to:)``).
+        public let populationCheckEstimate: PopulationDistribution.Result?
 
         public init(_ inputs: Inputs, study: ParcelStudy) throws {
             self.study = study
@@ -146,7 +172,14 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 solar = nil
                 buildingShares = nil
             }
-            if let addresses = inputs.addresses, let catchment {
+            let residents = try PopulationDistribution.Setup(study.population ?? PopulationDistribution(), inputs: inputs, units: units,
+                                                             assignment: study.assignment, catchment: catchment)
+            population = residents.grid
+            reachMethods = residents.methods
+            addressPopulation = residents.overAddresses
+            populationCheck = residents.check
+            populationCheckEstimate = residents.checkEstimate
+            if let addresses = inputs.addresses, let catchment, population == nil {
                 var tallies = [ResidentsInReach.Tally](repeating: ResidentsInReach.Tally(), count: units.count)
                 let reach = try addresses.features.parallelMap(minimumChunk: 256) { try catchment.reach($0.geometry!).served }
                 let shares = try study.assignment.run(addresses, units: units)
@@ -176,6 +209,9 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         public var underserved: Geometry?
         /// The parcel with its results as properties.
         public var feature: Feature
+        /// The population cells a residential or mixed parcel lies in, with the share of its
+        /// area in each (only when residents are spread over floor area).
+        public var cellPieces: [(cell: Int, share: Double)] = []
     }
 
     /// Evaluates one parcel: the streaming form of ``run(parcels:inputs:)``. With a `clock`,
@@ -204,10 +240,15 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             piece = try catchment.outside(g)
         }
 
+        var cellPieces: [(cell: Int, share: Double)] = []
+        if let grid = context.population, context.addressPopulation == nil, let use = m.landUse, use.isResidential, m.floorArea > 0 {
+            cellPieces = try grid.pieces(of: g)
+        }
         guard annotate else {
             clock?.lap(.other)
             return Evaluation(measures: m, shares: shares, gridShares: gridShares, reach: reach, proximity: proximity, harbour: position,
-                              conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: parcel)
+                              conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: parcel,
+                              cellPieces: cellPieces)
         }
         var feature = parcel
         var p = feature.properties
@@ -242,7 +283,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         feature.properties = p
         clock?.lap(.other)
         return Evaluation(measures: m, shares: shares, gridShares: gridShares, reach: reach, proximity: proximity, harbour: position,
-                          conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: feature)
+                          conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: feature,
+                          cellPieces: cellPieces)
     }
 
     /// What the study keeps of a stream of parcels: sums per district (and grid cell) and the
@@ -261,6 +303,11 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         /// Features served by the catchment (`served` of ``Catchment/Reach``) per district.
         public private(set) var servedCount: [Double]
         public private(set) var parcels = 0
+        /// Parcels with an area (polygons); a layer with none is a point layer (addresses).
+        public private(set) var polygonalParcels = 0
+        /// Residential and mixed floor area per population cell and unit (residents spread over
+        /// floor area: no address layer).
+        public private(set) var populationTally: PopulationDistribution.Tally?
         private var eligible: [(score: Double, order: Int, feature: Feature, criteria: [(DevelopmentPotential.Criterion, Double)])] = []
         public private(set) var conflicts: [Feature] = []
         public private(set) var candidates: [Feature] = []
@@ -278,6 +325,20 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             nearCorridorArea = Array(repeating: 0, count: n)
             servedCount = Array(repeating: 0, count: n)
             nearCorridorCount = Array(repeating: 0, count: n)
+            if let grid = context.population, context.addressPopulation == nil {
+                populationTally = PopulationDistribution.Tally(cells: grid.count, units: n, methods: context.reachMethods.count)
+            }
+        }
+
+        /// Whether the parcels were points (an address layer in the parcels' place).
+        public var isPointLayer: Bool { parcels > 0 && polygonalParcels == 0 }
+
+        /// Residents from the population grid: over the addresses, or over the floor area
+        /// tallied so far. Nil without a grid.
+        public var population: PopulationDistribution.Result? {
+            if let result = context.addressPopulation { return result }
+            guard let grid = context.population, let populationTally else { return nil }
+            return (context.study.population ?? PopulationDistribution()).resolve(grid, populationTally, methods: context.reachMethods.map(\.name))
         }
 
         /// Adds one evaluated parcel (in input order, so that ties keep it).
@@ -304,6 +365,11 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             for s in e.gridShares {
                 gridTallies[s.unit].add(e.measures, weight: s.weight, eligible: e.assessment.eligible, catchmentShare: share)
             }
+            if !e.cellPieces.isEmpty, populationTally != nil {
+                populationTally!.add(weight: e.measures.floorArea, pieces: e.cellPieces, units: e.shares,
+                                     inReach: Array(repeating: share ?? 0, count: populationTally!.methods))
+            }
+            if e.feature.geometry?.type.topologicalDimension == 2 { polygonalParcels += 1 }
             if e.assessment.eligible { eligible.append((e.assessment.score, parcels, e.feature, e.assessment.criteria)) }
             if let conflict = e.conflict, let emissions = context.emissions {
                 var f = e.feature
@@ -351,7 +417,13 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             if context.catchment != nil {
                 extra.append(.init(name: "served_count", numerators: servedCount, isCount: true))
             }
-            if let residents = study.residents, context.catchment != nil {
+            let population = self.population
+            if isPointLayer, context.catchment != nil {
+                extra.append(.init(name: "served_point_share", numerators: servedCount, denominators: tallies.map(\.parcels)))
+            }
+            if let population {
+                extra += ResidentsInReach.columns(population, method: 0)
+            } else if let residents = study.residents, context.catchment != nil {
                 extra += residents.columns(units: context.units, tallies: context.addressTallies ?? residentTallies)
             }
             if study.underserved != nil, context.catchment != nil {
@@ -359,7 +431,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             }
             if context.corridors != nil {
                 extra.append(.init(name: "near_corridor_count", numerators: nearCorridorCount, isCount: true))
-                extra.append(.init(name: "near_corridor_share", numerators: nearCorridorArea, denominators: areas))
+                extra.append(isPointLayer ? .init(name: "near_corridor_share", numerators: nearCorridorCount, denominators: tallies.map(\.parcels))
+                                          : .init(name: "near_corridor_share", numerators: nearCorridorArea, denominators: areas))
             }
             if context.emissions != nil {
                 extra.append(.init(name: "conflict_count", numerators: conflictCount, isCount: true))
@@ -384,13 +457,15 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 buildingCounts = counts
             }
             return study.indicators.table(units: context.units, tallies: tallies, served: context.catchment != nil,
-                                          buildingCounts: buildingCounts, extra: extra)
+                                          buildingCounts: buildingCounts, extra: extra,
+                                          populations: population.map { $0.population.map { Optional($0[0]) } }, points: isPointLayer)
         }
 
         /// The indicator table per grid cell (nil without a grid).
         public func gridTable() -> Table? {
             context.grid.map {
-                DistrictIndicators(nordwaertsRows: false).table(units: $0, tallies: gridTallies, served: context.catchment != nil)
+                DistrictIndicators(nordwaertsRows: false).table(units: $0, tallies: gridTallies, served: context.catchment != nil,
+                                                                points: isPointLayer)
             }
         }
 

@@ -41,4 +41,58 @@ public struct ResidentsInReach: Codable, Sendable, Equatable {
             DistrictIndicators.SumColumn(name: "residents_in_reach_share", numerators: reach, denominators: population),
         ]
     }
+
+    /// The columns from a population grid (``PopulationDistribution``), for the method at
+    /// `method`: `residents_in_reach`, `residents_in_reach_share`, and per age group g
+    /// `residents_<g>`, `residents_<g>_in_reach`, `residents_<g>_in_reach_share` (when the
+    /// grid has age groups). Without a method (no catchment) only the residents per group.
+    public static func columns(_ result: PopulationDistribution.Result, method: Int) -> [DistrictIndicators.SumColumn] {
+        func column(_ u: Int, _ k: Int) -> Double? { result.population[u][k] }
+        let units = result.population.indices
+        var out: [DistrictIndicators.SumColumn] = []
+        let hasMethod = result.inReach.indices.contains(method)
+        if hasMethod {
+            let reach = units.map { result.inReach[method][$0][0] }
+            out += [.init(name: "residents_in_reach", numerators: reach),
+                    .init(name: "residents_in_reach_share", numerators: reach, denominators: units.map { result.population[$0][0] })]
+        }
+        guard result.hasAgeGroups else { return out }
+        for (g, group) in PopulationDistribution.ageGroups.enumerated() {
+            let k = g + 1
+            let population = units.map { result.population[$0][k] }
+            out.append(.init(name: "residents_\(group.key)", numerators: population))
+            if hasMethod {
+                let reach = units.map { result.inReach[method][$0][k] }
+                out += [.init(name: "residents_\(group.key)_in_reach", numerators: reach),
+                        .init(name: "residents_\(group.key)_in_reach_share", numerators: reach, denominators: population)]
+            }
+        }
+        return out
+    }
+
+    /// The long table of residents in reach: a row per unit (then Nordwärts, rest of the city,
+    /// the whole city) and method, with residents, residents in reach and their share, in all
+    /// and per age group. Generic over the methods: each method of the result gives its rows.
+    public static func table(_ result: PopulationDistribution.Result, units: ReportingUnits) -> Table {
+        var columns = ["id", "name", "method", "residents", "residents_in_reach", "residents_in_reach_share"]
+        let groups = result.hasAgeGroups ? PopulationDistribution.ageGroups.map(\.key) : []
+        for g in groups { columns += ["residents_\(g)", "residents_\(g)_in_reach", "residents_\(g)_in_reach_share"] }
+        var table = Table(columns: columns)
+        var sets: [(String, String, [Int])] = (0..<units.count).map { (units.ids[$0], units.names[$0], [$0]) }
+        sets += [("nordwaerts", "Nordwärts", (0..<units.count).filter { units.nordwaerts[$0] }),
+                 ("rest", "Rest of city", (0..<units.count).filter { !units.nordwaerts[$0] }),
+                 ("city", "Whole city", Array(0..<units.count))]
+        for (m, method) in result.methods.enumerated() {
+            for (id, name, members) in sets {
+                var row: [PropertyValue] = [.string(id), .string(name), .string(method)]
+                for k in 0..<(1 + groups.count) {
+                    let p = members.reduce(0.0) { $0 + result.population[$1][k] }
+                    let r = members.reduce(0.0) { $0 + result.inReach[m][$1][k] }
+                    row += [.double(p), .double(r), p > 0 ? .double(r / p) : .null]
+                }
+                table.rows.append(row)
+            }
+        }
+        return table
+    }
 }

@@ -44,7 +44,8 @@ enum EmbeddedData {
     }
 
     /// The real layers every dataset folder holds (copied by `generate`).
-    static let realLayers = ["stadtbezirke.geojson", "vrr_stations.geojson", "db_stations.geojson", "rs1.geojson"]
+    static let realLayers = ["stadtbezirke.geojson", "vrr_stations.geojson", "db_stations.geojson", "rs1.geojson",
+                             "addresses.csv", "zensus2011_1km.geojson", "zensus2011_100m_innenstadt_nord.geojson"]
 
     static func holds(_ files: [String], _ folder: String) -> Bool {
         files.allSatisfy { FileManager.default.fileExists(atPath: folder + "/" + $0) }

@@ -74,9 +74,14 @@ import GeoIO
         if let check = try Checks.rfc7946(layers.map { "\(out)/\($0)" }) {
             #expect(check.passed, "\(check.output)")
         }
-        // 12 districts, then Nordwärts and the rest of the city.
+        // 12 districts, then Nordwärts, the rest of the city and the whole city.
         let csv = try String(contentsOfFile: "\(out)/districts.csv", encoding: .utf8).split(separator: "\n")
-        #expect(csv.count == 15 && csv[13].hasPrefix("nordwaerts,Nordwärts,") && csv[14].hasPrefix("rest,Rest of city,"))
+        #expect(csv.count == 16 && csv[13].hasPrefix("nordwaerts,Nordwärts,") && csv[14].hasPrefix("rest,Rest of city,")
+                && csv[15].hasPrefix("city,Whole city,"))
+        // Residents from real data: the Zensus grid over the addresses, the north against the rest and the whole city.
+        let report = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
+        #expect(report.contains("Zensus 2011, reference date 9 May 2011") && report.contains("**Nordwärts")
+                && report.contains("of those aged 65+") && report.contains("whole city"))
         // The district table agrees with GeoPandas on the same data
         // (Tests/UrbanAnalysisTests/Reference/district_indicators.py, not our library).
         let reference = try Table.read(csv: ExternalTools.packageRoot.appendingPathComponent("Tests/UrbanAnalysisTests/Reference/embedded_districts.csv").path)

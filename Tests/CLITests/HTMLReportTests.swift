@@ -40,7 +40,12 @@ import TestSupport
         #expect(!log.contains("Uncaught") && !log.contains("ERROR:CONSOLE"), "\(log.suffix(2000))")
         // One SVG per map; one path per district in each district map.
         let maps = try matches(#"<svg class="map" id="([^"]+)"(.*?)</svg>"#, dom)
-        #expect(maps.count == 8, "\(maps.map { $0[1] })")
+        #expect(maps.count == 10, "\(maps.map { $0[1] })")
+        // Choropleths colour shares, densities and indices, never raw totals.
+        let ids = Set(maps.map { $0[1] })
+        #expect(ids.isSuperset(of: ["map-served_share", "map-residents_in_reach_share", "map-residents_65p_in_reach_share",
+                                    "map-potential_share", "map-solar_mwh_per_km2"]), "\(ids)")
+        #expect(ids.isDisjoint(with: ["map-potential_area_m2", "map-solar_mwh_per_a", "map-population"]))
         for map in maps where map[1].hasPrefix("map-") {
             let districts = try matches(#"<path class="district""#, map[2]).count
             #expect(districts == 12, "\(map[1]): \(districts) district paths")
@@ -52,9 +57,9 @@ import TestSupport
             #expect(map[2].contains("class=\"scalebar\"") && map[2].contains("class=\"north\"") && map[2].contains("class=\"attribution\""))
             #expect(try !matches(#"<title id="[^"]+-title">[^<]+</title><desc"#, map[2]).isEmpty, "\(map[1]) has no title and description")
         }
-        // The indicator table: 12 districts, Nordwärts and the rest.
+        // The indicator table: 12 districts, Nordwärts, the rest and the whole city.
         let indicators = try #require(try matches(#"<h2 id="indicators">.*?<tbody>(.*?)</tbody>"#, dom).first)
-        #expect(try matches("<tr", indicators[1]).count == 14)
+        #expect(try matches("<tr", indicators[1]).count == 15)
         // Georeference: the first vertex of Innenstadt-Nord (id 04) in the served-share map,
         // mapped back through the declared transform (easting = x, northing = −y), lies within
         // a pixel of a vertex of the district in the input file.

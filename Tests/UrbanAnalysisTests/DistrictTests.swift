@@ -43,7 +43,7 @@ import GeoIO
         let assignment = try DistrictAssignment().run(parcels, units: u)
         let potential = try DevelopmentPotential().run(parcels: parcels, measures: measures)
         let table = DistrictIndicators().run(units: u, measures: measures, assignment: assignment, potential: potential)
-        #expect(table.rows.count == 4)
+        #expect(table.rows.count == 5)
         func value(_ row: Int, _ column: String) -> Double { table[row, column]!.doubleValue! }
         // West: 2 parcels, 5,000 m²; half residential, half green: entropy −2·½ ln ½ / ln 8 = ln 2 / ln 8 = 1/3.
         #expect(value(0, "parcel_count") == 2 && value(0, "parcel_area_m2") == 5000)
@@ -59,6 +59,9 @@ import GeoIO
         #expect(table[2, "id"] == .string("nordwaerts") && value(2, "parcel_area_m2") == 5000)
         #expect(table[3, "name"] == .string("Rest of city") && value(3, "population") == 3000)
         #expect(abs(value(3, "residents_per_km2") - 300_000) < 1e-6)
+        // The whole city: both districts' sums, ratios from them (4,000 residents on 0.02 km²).
+        #expect(table[4, "id"] == .string("city") && value(4, "parcel_area_m2") == 15_000 && value(4, "population") == 4000)
+        #expect(abs(value(4, "residents_per_km2") - 200_000) < 1e-6)
         // CSV: header and rows as written.
         let csv = String(decoding: table.csv(), as: UTF8.self).split(separator: "\n")
         #expect(csv[0].hasPrefix("id,name,nordwaerts,district_area_m2,parcel_count,parcel_area_m2,area_residential_m2"))
