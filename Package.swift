@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Transit", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "TransitTests", dependencies: ["Transit", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference"]),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Transit
 import TestSupport
 @testable import Scenario
 import UrbanAnalysis
@@ -21,7 +22,8 @@ import UrbanAnalysis
     @Test func theDefaultScenarioParses() throws {
         let path = ExternalTools.packageRoot.appendingPathComponent("datasets/dortmund/scenario.yaml").path
         let s = try Scenario.load(path: path)
-        #expect(s.inputs.count == 8 && s.analysisKinds.count == 12)
+        #expect(s.inputs.count == 9 && s.analysisKinds.count == 13)
+        #expect(s.transitQuality == TransitQuality(preset: .are))
         #expect(s.study.catchment == Catchment())
         #expect(s.study.emissions == EmissionZones() && s.study.solar == RooftopSolar())
         #expect(s.outputs == OutputSpec())
