@@ -18,7 +18,9 @@ extension TransitQualityRun {
         }
         for (k, p) in self.map.polygons.enumerated().reversed() {
             let colour = TransitQualityRun.classColours[min(k, TransitQualityRun.classColours.count - 1)]
-            map.add(p.area, fill: colour, stroke: "none", opacity: 0.75, cssClass: "pt-class", label: "class \(p.name)",
+            // Drawn at the map's resolution: simplified within half a pixel (the file keeps every vertex).
+            let drawn = try p.area.simplified(tolerance: map.pixel / 2)
+            map.add(drawn, fill: colour, stroke: "none", opacity: 0.75, cssClass: "pt-class", label: "class \(p.name)",
                     properties: [("area ha", RunReport.format(try p.area.area() / 10_000, 1))])
         }
         for u in 0..<units.count where units.nordwaerts[u] {

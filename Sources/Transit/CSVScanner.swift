@@ -28,6 +28,23 @@ public struct CSVScanner {
 
     /// Parses `bytes`, calling `body` for each row that ends inside them.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ body: (borrowing CSVRow) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { body in
+            var handler = ClosureHandler(body: body)
+            try feed(bytes, into: &handler)
+        }
+    }
+
+    /// Ends the input: a last row without a line end is handed on.
+    public mutating func finish(_ body: (borrowing CSVRow) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { body in
+            var handler = ClosureHandler(body: body)
+            try finish(into: &handler)
+        }
+    }
+
+    /// Parses `bytes`, handing each row that ends inside them to `handler` (a generic handler
+    /// is specialised into the scanning loop: the fast path for millions of rows).
+    public mutating func feed<H: CSVRowHandler>(_ bytes: UnsafeRawBufferPointer, into body: inout H) throws {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var i = 0
         let n = bytes.count
@@ -67,7 +84,7 @@ public struct CSVScanner {
                 case 0x2C: ends.append(row.count); state = .fieldStart
                 case 0x0D: break
                 default:
-                    try endRow(body)
+                    try endRow(&body)
                     line += 1
                     rowLine = line
                 }
@@ -88,7 +105,7 @@ public struct CSVScanner {
                 case 0x2C: ends.append(row.count); state = .fieldStart
                 case 0x0D: state = .unquoted
                 case 0x0A:
-                    try endRow(body)
+                    try endRow(&body)
                     line += 1
                     rowLine = line
                 default:
@@ -101,14 +118,14 @@ public struct CSVScanner {
     }
 
     /// Ends the input: a last row without a line end is handed on.
-    public mutating func finish(_ body: (borrowing CSVRow) throws -> Void) throws {
+    public mutating func finish<H: CSVRowHandler>(into body: inout H) throws {
         if state == .quoted {
             problem = problem ?? "a quote opened on line \(rowLine) is never closed"
         }
-        if state != .fieldStart || !ends.isEmpty || !row.isEmpty { try endRow(body) }
+        if state != .fieldStart || !ends.isEmpty || !row.isEmpty { try endRow(&body) }
     }
 
-    private mutating func endRow(_ body: (borrowing CSVRow) throws -> Void) throws {
+    private mutating func endRow<H: CSVRowHandler>(_ body: inout H) throws {
         if state == .fieldStart && ends.isEmpty && row.isEmpty {
             state = .fieldStart   // an empty line
             return
@@ -116,7 +133,7 @@ public struct CSVScanner {
         ends.append(row.count)
         try row.withUnsafeBufferPointer { bytes in
             try ends.withUnsafeBufferPointer { ends in
-                try body(CSVRow(bytes: bytes, ends: ends, line: rowLine, problem: problem))
+                try body.handle(CSVRow(bytes: bytes, ends: ends, line: rowLine, problem: problem))
             }
         }
         row.removeAll(keepingCapacity: true)
@@ -124,6 +141,16 @@ public struct CSVScanner {
         problem = nil
         state = .fieldStart
     }
+}
+
+/// What receives the rows of a ``CSVScanner``.
+public protocol CSVRowHandler {
+    mutating func handle(_ row: borrowing CSVRow) throws
+}
+
+struct ClosureHandler: CSVRowHandler {
+    let body: (borrowing CSVRow) throws -> Void
+    func handle(_ row: borrowing CSVRow) throws { try body(row) }
 }
 
 /// One row of a CSV file, valid only inside the callback that receives it.

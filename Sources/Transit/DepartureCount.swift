@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A window of service-day time, `[start, end)` in seconds after the service day's start
 /// (noon minus 12 h): `"06:00-20:00"`; the end may pass 24:00 (`"20:00-26:00"` takes the
 /// departures until 02:00 of the night that belong to the service day).
@@ -94,132 +98,16 @@ public struct DepartureCount: Sendable {
     public init(feed: GTFSFeed, date: ServiceDate, window: TimeWindow) throws {
         self.date = date
         self.window = window
-        let services = feed.calendar.services(on: date)
-        let trips = feed.trips
-        var running = [Bool](repeating: false, count: trips.count)
-        for (t, trip) in trips.enumerated() where services.contains(trip.service) { running[t] = true }
-        runningTrips = running.lazy.filter { $0 }.count
-        let stationOf = feed.stops.indices.map { feed.station(of: $0) }
-        let modeOf = feed.routes.map(\.modeGroup)
-
-        // Per running trip: the stop time with the highest sequence so far (not yet counted).
-        var pendingSeq = [Int32](repeating: Int32.min, count: trips.count)
-        var pendingStation = [Int32](repeating: 0, count: trips.count)
-        var pendingTime = [Int32](repeating: -1, count: trips.count)
-        // Frequency-based trips keep their rows: (sequence, station, time or -1, pickup allowed).
-        var frequencyRows: [Int: [(seq: Int, station: Int, time: Int, pickup: Bool)]] = [:]
-        var counts: [Key: Tally] = [:]
-        let window = self.window
-
-        func count(trip t: Int, station: Int, time: Int) {
-            guard window.contains(time) else { return }
-            let trip = trips[t]
-            let key = Key(station: station, mode: modeOf[trip.route])
-            counts[key, default: Tally()].departures += 1
-            counts[key]!.byDirection[trip.direction ?? 2] += 1
-            counts[key]!.routes.insert(trip.route)
-        }
-
+        var pass = StopTimePass(feed: feed, date: date, window: window)
+        runningTrips = pass.running.lazy.filter { $0 }.count
         var scanner = CSVScanner()
-        var columns: [Int]?
-        var width = 0
-        var rows = 0
-        var rejects: [GTFSReject] = []
-        var lastTrip: [UInt8] = []
-        var lastTripIndex = -1
-        let stopTable = feed.stopTable, tripTable = feed.tripTable
-        let feedPath = feed.source.path
-
-        func handle(_ row: borrowing CSVRow) throws {
-            guard let c = columns else {
-                var names: [String: Int] = [:]
-                for i in 0..<row.count { names[row.trimmed(i)] = names[row.trimmed(i)] ?? i }
-                for name in ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"] where names[name] == nil {
-                    throw GTFSError.missingColumn(file: feedPath + "/stop_times.txt", column: name)
-                }
-                columns = ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time", "pickup_type"].map { names[$0] ?? -1 }
-                width = row.count
-                return
-            }
-            rows += 1
-            func reject(_ reason: String) { rejects.append(GTFSReject(file: "stop_times.txt", line: row.line, reason: reason)) }
-            if let problem = row.problem { return reject(problem) }
-            guard row.count == width else { return reject("\(row.count) fields where the header has \(width)") }
-            // The trip: rows of one trip usually follow each other, so compare with the last one first.
-            let tripField = row.field(c[0])
-            var t: Int
-            if lastTripIndex >= 0, tripField.elementsEqual(lastTrip) {
-                t = lastTripIndex
-            } else {
-                guard let found = tripTable.value(tripField) else { return reject("trip_id \(row.string(c[0])) is not in trips.txt") }
-                t = found
-                lastTrip.removeAll(keepingCapacity: true)
-                lastTrip.append(contentsOf: tripField)
-                lastTripIndex = t
-            }
-            guard let stop = stopTable.value(row.field(c[1])) else { return reject("stop_id \(row.string(c[1])) is not in stops.txt") }
-            guard let seq = Self.integer(row.field(c[2])), seq >= 0, seq < Int(Int32.max) else {
-                return reject("stop_sequence '\(row.string(c[2]))' is not a non-negative integer")
-            }
-            var time = -1
-            do {
-                let departure = try GTFSTime.seconds(row.field(c[4]))
-                let arrival = try GTFSTime.seconds(row.field(c[3]))
-                time = departure ?? arrival ?? -1
-            } catch {
-                return reject("arrival_time/departure_time '\(row.string(c[3]))', '\(row.string(c[4]))' is not a time H:MM:SS")
-            }
-            var pickup = true
-            if c[5] >= 0 {
-                let p = row.field(c[5])
-                if p.count > 0 {
-                    guard let v = Self.integer(p), (0...3).contains(v) else { return reject("pickup_type '\(row.string(c[5]))' is not 0 to 3") }
-                    pickup = v != 1
-                }
-            }
-            guard running[t] else { return }
-            let station = stationOf[stop]
-            if feed.frequencies[t] != nil {
-                if frequencyRows[t]?.contains(where: { $0.seq == seq }) == true {
-                    return reject("stop_sequence \(seq) appears twice in trip \(trips[t].id)")
-                }
-                frequencyRows[t, default: []].append((seq, station, time, pickup))
-                return
-            }
-            let s32 = Int32(seq)
-            let packedTime = Int32(pickup ? time : -1)
-            if pendingSeq[t] == Int32.min {
-                (pendingSeq[t], pendingStation[t], pendingTime[t]) = (s32, Int32(station), packedTime)
-            } else if s32 > pendingSeq[t] {
-                if pendingTime[t] >= 0 { count(trip: t, station: Int(pendingStation[t]), time: Int(pendingTime[t])) }
-                (pendingSeq[t], pendingStation[t], pendingTime[t]) = (s32, Int32(station), packedTime)
-            } else if s32 < pendingSeq[t] {
-                if packedTime >= 0 { count(trip: t, station: station, time: Int(packedTime)) }
-            } else {
-                return reject("stop_sequence \(seq) appears twice in trip \(trips[t].id)")
-            }
-        }
-        try feed.source.stream("stop_times.txt") { bytes in try scanner.feed(bytes, handle) }
-        try scanner.finish(handle)
-        if columns == nil { throw GTFSError.missingColumn(file: feedPath + "/stop_times.txt", column: "trip_id") }
-
-        // Frequency-based trips: every start time, the stop times shifted.
-        for (t, list) in frequencyRows {
-            let ordered = list.sorted { $0.seq < $1.seq }
-            guard ordered.count > 1, let base = ordered.first(where: { $0.time >= 0 })?.time else { continue }
-            for f in feed.frequencies[t] ?? [] {
-                var start = f.start
-                while start < f.end {
-                    for row in ordered.dropLast() where row.pickup && row.time >= 0 {
-                        count(trip: t, station: row.station, time: row.time + start - base)
-                    }
-                    start += f.headway
-                }
-            }
-        }
-        tallies = counts
-        stopTimeRows = rows
-        self.rejects = rejects
+        try feed.source.stream("stop_times.txt") { bytes in try scanner.feed(bytes, into: &pass) }
+        try scanner.finish(into: &pass)
+        if pass.columns.isEmpty { throw GTFSError.missingColumn(file: feed.source.path + "/stop_times.txt", column: "trip_id") }
+        pass.expandFrequencies(feed)
+        tallies = pass.tallies()
+        stopTimeRows = pass.rows
+        rejects = pass.rejects
     }
 
     @inline(__always)
@@ -232,5 +120,184 @@ public struct DepartureCount: Sendable {
             digits += 1
         }
         return digits > 0 ? value : nil
+    }
+}
+
+/// The state of one pass over stop_times.txt, as stored properties (the hot loop touches no
+/// captured variables): per running trip its highest-sequence stop time so far, and counters
+/// per (station, mode group) slot in flat arrays.
+struct StopTimePass: CSVRowHandler {
+    let window: TimeWindow
+    let running: [Bool]
+    let isFrequencyBased: [Bool]
+    let routeOf: [Int32]
+    let directionOf: [Int8]
+    let modeIndexOf: [Int]
+    let stationOf: [Int32]
+    let tripIDs: [String]
+    let stopTable: ByteKeyTable
+    let tripTable: ByteKeyTable
+    let feedPath: String
+    static let modeCount = ModeGroup.allCases.count
+
+    var pendingSeq: [Int32]
+    var pendingStation: [Int32]
+    var pendingTime: [Int32]
+    var frequencyRows: [Int: [(seq: Int, station: Int, time: Int, pickup: Bool)]] = [:]
+    var slotOf: [Int32]
+    var slotKeys: [DepartureCount.Key] = []
+    var departures: [Int] = []
+    var byDirection: [Int] = []
+    var lastRoute: [Int32] = []
+    var routesAt: Set<Int64> = []
+    var columns: [Int] = []
+    var width = 0
+    var rows = 0
+    var rejects: [GTFSReject] = []
+    var lastTrip: [UInt8] = []
+    var lastTripIndex = -1
+
+    init(feed: GTFSFeed, date: ServiceDate, window: TimeWindow) {
+        self.window = window
+        let services = feed.calendar.services(on: date)
+        running = feed.trips.map { services.contains($0.service) }
+        isFrequencyBased = feed.trips.indices.map { feed.frequencies[$0] != nil }
+        routeOf = feed.trips.map { Int32($0.route) }
+        directionOf = feed.trips.map { Int8($0.direction ?? 2) }
+        modeIndexOf = feed.routes.map { $0.modeGroup.index }
+        stationOf = feed.stops.indices.map { Int32(feed.station(of: $0)) }
+        tripIDs = feed.trips.map(\.id)
+        stopTable = feed.stopTable
+        tripTable = feed.tripTable
+        feedPath = feed.source.path
+        pendingSeq = Array(repeating: Int32.min, count: feed.trips.count)
+        pendingStation = Array(repeating: 0, count: feed.trips.count)
+        pendingTime = Array(repeating: -1, count: feed.trips.count)
+        slotOf = Array(repeating: -1, count: feed.stops.count * StopTimePass.modeCount)
+    }
+
+    @inline(__always)
+    mutating func count(trip t: Int, station: Int, time: Int) {
+        guard window.contains(time) else { return }
+        let route = routeOf[t]
+        let m = modeIndexOf[Int(route)]
+        let index = station * StopTimePass.modeCount + m
+        var slot = Int(slotOf[index])
+        if slot < 0 {
+            slot = slotKeys.count
+            slotOf[index] = Int32(slot)
+            slotKeys.append(DepartureCount.Key(station: station, mode: ModeGroup.allCases[m]))
+            departures.append(0)
+            byDirection += [0, 0, 0]
+            lastRoute.append(-1)
+        }
+        departures[slot] += 1
+        byDirection[slot * 3 + Int(directionOf[t])] += 1
+        if lastRoute[slot] != route {
+            lastRoute[slot] = route
+            routesAt.insert(Int64(slot) << 32 | Int64(route))
+        }
+    }
+
+    mutating func reject(_ line: Int, _ reason: String) {
+        rejects.append(GTFSReject(file: "stop_times.txt", line: line, reason: reason))
+    }
+
+    mutating func handle(_ row: borrowing CSVRow) throws {
+        guard !columns.isEmpty else {
+            var names: [String: Int] = [:]
+            for i in 0..<row.count { names[row.trimmed(i)] = names[row.trimmed(i)] ?? i }
+            for name in ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"] where names[name] == nil {
+                throw GTFSError.missingColumn(file: feedPath + "/stop_times.txt", column: name)
+            }
+            columns = ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time", "pickup_type"].map { names[$0] ?? -1 }
+            width = row.count
+            return
+        }
+        rows += 1
+        if let problem = row.problem { return reject(row.line, problem) }
+        guard row.count == width else { return reject(row.line, "\(row.count) fields where the header has \(width)") }
+        let c0 = columns[0], c1 = columns[1], c2 = columns[2], c3 = columns[3], c4 = columns[4], c5 = columns[5]
+        // The trip: rows of one trip usually follow each other, so compare with the last one first.
+        let tripField = row.field(c0)
+        let t: Int
+        if lastTripIndex >= 0, tripField.count > 0, tripField.count == lastTrip.count,
+           lastTrip.withUnsafeBufferPointer({ memcmp($0.baseAddress!, tripField.baseAddress!, tripField.count) == 0 }) {
+            t = lastTripIndex
+        } else {
+            guard let found = tripTable.value(tripField) else { return reject(row.line, "trip_id \(row.string(c0)) is not in trips.txt") }
+            t = found
+            lastTrip.removeAll(keepingCapacity: true)
+            lastTrip.append(contentsOf: tripField)
+            lastTripIndex = t
+        }
+        guard let stop = stopTable.value(row.field(c1)) else { return reject(row.line, "stop_id \(row.string(c1)) is not in stops.txt") }
+        guard let seq = DepartureCount.integer(row.field(c2)), seq < Int(Int32.max) else {
+            return reject(row.line, "stop_sequence '\(row.string(c2))' is not a non-negative integer")
+        }
+        var time = -1
+        do {
+            let departure = try GTFSTime.seconds(row.field(c4))
+            let arrival = try GTFSTime.seconds(row.field(c3))
+            time = departure ?? arrival ?? -1
+        } catch {
+            return reject(row.line, "arrival_time/departure_time '\(row.string(c3))', '\(row.string(c4))' is not a time H:MM:SS")
+        }
+        var pickup = true
+        if c5 >= 0 {
+            let p = row.field(c5)
+            if p.count > 0 {
+                guard let v = DepartureCount.integer(p), v <= 3 else { return reject(row.line, "pickup_type '\(row.string(c5))' is not 0 to 3") }
+                pickup = v != 1
+            }
+        }
+        guard running[t] else { return }
+        let station = Int(stationOf[stop])
+        if isFrequencyBased[t] {
+            if frequencyRows[t]?.contains(where: { $0.seq == seq }) == true {
+                return reject(row.line, "stop_sequence \(seq) appears twice in trip \(tripIDs[t])")
+            }
+            frequencyRows[t, default: []].append((seq, station, time, pickup))
+            return
+        }
+        let s32 = Int32(seq)
+        let packedTime = Int32(pickup ? time : -1)
+        let pending = pendingSeq[t]
+        if pending == Int32.min {
+            pendingSeq[t] = s32; pendingStation[t] = Int32(station); pendingTime[t] = packedTime
+        } else if s32 > pending {
+            if pendingTime[t] >= 0 { count(trip: t, station: Int(pendingStation[t]), time: Int(pendingTime[t])) }
+            pendingSeq[t] = s32; pendingStation[t] = Int32(station); pendingTime[t] = packedTime
+        } else if s32 < pending {
+            if packedTime >= 0 { count(trip: t, station: station, time: Int(packedTime)) }
+        } else {
+            return reject(row.line, "stop_sequence \(seq) appears twice in trip \(tripIDs[t])")
+        }
+    }
+
+    /// Frequency-based trips: every start time, the stop times shifted.
+    mutating func expandFrequencies(_ feed: GTFSFeed) {
+        for (t, list) in frequencyRows.sorted(by: { $0.key < $1.key }) {
+            let ordered = list.sorted { $0.seq < $1.seq }
+            guard ordered.count > 1, let base = ordered.first(where: { $0.time >= 0 })?.time else { continue }
+            for f in feed.frequencies[t] ?? [] {
+                var start = f.start
+                while start < f.end {
+                    for row in ordered.dropLast() where row.pickup && row.time >= 0 {
+                        count(trip: t, station: row.station, time: row.time + start - base)
+                    }
+                    start += f.headway
+                }
+            }
+        }
+    }
+
+    func tallies() -> [DepartureCount.Key: DepartureCount.Tally] {
+        var out: [DepartureCount.Key: DepartureCount.Tally] = [:]
+        for (slot, key) in slotKeys.enumerated() {
+            out[key] = DepartureCount.Tally(departures: departures[slot], byDirection: Array(byDirection[(slot * 3)..<(slot * 3 + 3)]), routes: [])
+        }
+        for packed in routesAt { out[slotKeys[Int(packed >> 32)]]!.routes.insert(Int(packed & 0xFFFF_FFFF)) }
+        return out
     }
 }

@@ -46,14 +46,14 @@ def seconds(s):
     return int(h) * 3600 + int(m) * 60 + int(sec)
 
 
-def count(path):
+def count(path, date=None):
+    """The counts of one feed; `date` YYYYMMDD, default the first Wednesday with trips."""
     feed = gk.read_feed(path, dist_units="km")
-    dates = sorted(feed.get_dates())
-    date = None
-    for d in dates:
-        if pd.Timestamp(d).weekday() == 2 and not feed.get_trips(d).empty:
-            date = d
-            break
+    if date is None:
+        for d in sorted(feed.get_dates()):
+            if pd.Timestamp(d).weekday() == 2 and not feed.get_trips(d).empty:
+                date = d
+                break
     running = feed.get_trips(date)[["trip_id", "route_id"]]
     routes = feed.routes[["route_id", "route_type"]]
     st = feed.stop_times.merge(running, on="trip_id").merge(routes, on="route_id")
