@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A streaming RFC 4180 CSV parser: bytes are pushed in chunks of any size (a file read in
 /// blocks, a zip entry inflated in blocks) and each complete row is handed to the caller as
 /// it ends, so a table of millions of rows (GTFS `stop_times.txt`) never sits in memory.
@@ -58,6 +62,36 @@ public struct CSVScanner {
             }
         }
         while i < n {
+            if state == .fieldStart, row.isEmpty, ends.isEmpty {
+                // The fast path: whole rows inside this block without quotes or inner CRs are
+                // handed on in place (no copy); any other row takes the general path below.
+                while i < n {
+                    guard let newline = memchr(base + i, 0x0A, n - i) else { break }
+                    let j = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) - base
+                    var end = j
+                    if end > i, base[end - 1] == 0x0D { end -= 1 }
+                    let length = end - i
+                    if length > 0, memchr(base + i, 0x22, length) != nil || memchr(base + i, 0x0D, length) != nil { break }
+                    if length > 0 {
+                        var k = i
+                        while k < end, let comma = memchr(base + k, 0x2C, end - k) {
+                            let p = UnsafePointer(comma.assumingMemoryBound(to: UInt8.self)) - base
+                            ends.append(p - i)
+                            k = p + 1
+                        }
+                        ends.append(length)
+                        let startLine = rowLine
+                        try ends.withUnsafeBufferPointer { e in
+                            try body.handle(CSVRow(bytes: UnsafeBufferPointer(start: base + i, count: length), ends: e, gap: 1, line: startLine, problem: nil))
+                        }
+                        ends.removeAll(keepingCapacity: true)
+                    }
+                    i = j + 1
+                    line += 1
+                    rowLine = line
+                }
+                if i >= n { break }
+            }
             switch state {
             case .fieldStart, .unquoted:
                 // The fast path: copy the run up to the next special byte.
@@ -133,7 +167,7 @@ public struct CSVScanner {
         ends.append(row.count)
         try row.withUnsafeBufferPointer { bytes in
             try ends.withUnsafeBufferPointer { ends in
-                try body.handle(CSVRow(bytes: bytes, ends: ends, line: rowLine, problem: problem))
+                try body.handle(CSVRow(bytes: bytes, ends: ends, gap: 0, line: rowLine, problem: problem))
             }
         }
         row.removeAll(keepingCapacity: true)
@@ -157,6 +191,9 @@ struct ClosureHandler: CSVRowHandler {
 public struct CSVRow: ~Copyable {
     let bytes: UnsafeBufferPointer<UInt8>
     let ends: UnsafeBufferPointer<Int>
+    /// Bytes between a field's end and the next one's start: 1 where the row is the input's
+    /// own bytes (the comma is there), 0 where it was copied without separators.
+    let gap: Int
     /// The line (1-based) the row starts on.
     public let line: Int
     /// Why the row is malformed (a stray or unclosed quote), nil when it is well formed.
@@ -169,7 +206,7 @@ public struct CSVRow: ~Copyable {
     @inline(__always)
     public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         guard i >= 0, i < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let start = i == 0 ? 0 : ends[i - 1]
+        let start = i == 0 ? 0 : ends[i - 1] + gap
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
     }
 
