@@ -4,6 +4,7 @@
 // Layers, each depending only on those below it:
 //   CGEOS, CPROJ (system libraries) → GeoCore (geometry and CRS) → GeoIO (features, GeoJSON, CSV)
 //   → UrbanAnalysis (parcels, districts, potential; later corridors, harbour, energy)
+//   → Transit (GTFS feeds, departures per station, ÖV-Güteklassen; beside UrbanAnalysis)
 //   → DortmundModel (the generator of the modelled layers of the embedded dataset)
 //   → Scenario (scenario files, runs with variants, comparisons, reports)
 //   → nordwaerts (the batch CLI).
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "GeoIO", targets: ["GeoIO"]),
         .library(name: "UrbanAnalysis", targets: ["UrbanAnalysis"]),
         .library(name: "DortmundModel", targets: ["DortmundModel"]),
+        .library(name: "Transit", targets: ["Transit"]),
         .library(name: "Scenario", targets: ["Scenario"]),
         .executable(name: "nordwaerts", targets: ["nordwaerts"]),
     ],
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -50,13 +53,17 @@ let package = Package(
             dependencies: ["GeoCore", "GeoIO"]
         ),
         .target(
+            name: "Transit",
+            dependencies: ["GeoCore", "GeoIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(
             name: "DortmundModel",
             dependencies: ["GeoCore", "GeoIO", "UrbanAnalysis"]
         ),
         .target(
             name: "Scenario",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis",
+                "GeoCore", "GeoIO", "UrbanAnalysis", "Transit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -65,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "nordwaerts",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis", "DortmundModel", "Scenario",
+                "GeoCore", "GeoIO", "UrbanAnalysis", "DortmundModel", "Scenario", "Transit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,8 +85,9 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Transit", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PropertyTests", dependencies: ["UrbanAnalysis", "GeoCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "TransitTests", dependencies: ["Transit", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]

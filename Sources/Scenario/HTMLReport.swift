@@ -19,6 +19,8 @@ struct HTMLReport {
     let record: ScenarioRunner.Record
     let summary: ParcelStudy.Summary
     let markdownContext: [String: Any]
+    /// The transit-quality analysis, when the scenario lists it (a map and a section).
+    var transit: TransitQualityRun? = nil
     /// Parcel-level features drawn one by one up to this count.
     static let parcelLimit = 4000
     static let topParcels = 15
@@ -64,6 +66,7 @@ struct HTMLReport {
     {{/maps}}
     </div>
 
+    {{{transitSection}}}
     <h2 id="indicators">Indicators per district</h2>
     {{{indicatorTable}}}
     <p class="note">The Nordwärts row adds up the districts marked as the programme area; ratios come from the sums.
@@ -272,6 +275,8 @@ struct HTMLReport {
             maps.append(["svg": map.svg(), "caption": "The harbour zone, emission zones after the Abstandserlass 2007 and the conflicts" + rule + "."])
         }
 
+        if let transit { maps.append(try transit.mapEntry(units: units, frame: frame, attribution: attribution)) }
+
         // Top development potential.
         let potential = summary.potentialLayer(crs: .etrs89UTM32N)
         if potential.count > 0 {
@@ -298,6 +303,7 @@ struct HTMLReport {
         context["maps"] = maps
         context["drawingRule"] = "Parcel-level layers are drawn parcel by parcel up to \(HTMLReport.parcelLimit) features, above that per district; the potential map labels the top \(HTMLReport.topParcels) parcels."
         context["indicatorTable"] = indicatorTable()
+        context["transitSection"] = transit?.htmlSection() ?? ""
         context["potentialTable"] = potentialTable(potential)
         context["inputsTable"] = inputsTable()
         let population = PopulationReport(summary: summary, inputs: record.inputs, scenario: scenario)

@@ -13,6 +13,8 @@ struct RunReport {
     let record: ScenarioRunner.Record
     let started: Date
     let summary: ParcelStudy.Summary
+    /// The transit-quality analysis, when the scenario lists it (its own section).
+    var transit: TransitQualityRun? = nil
 
     /// The columns of the report's main table, with their headings.
     static let headline: [(column: String, heading: String)] = [
@@ -84,7 +86,7 @@ struct RunReport {
     }
 
     func markdown() throws -> String {
-        try MustacheTemplate(string: RunReport.template).render(templateContext())
+        try MustacheTemplate(string: RunReport.template).render(templateContext()) + (transit?.markdownSection() ?? "")
     }
 
     /// What both reports show, for their templates.
@@ -139,7 +141,7 @@ struct RunReport {
 
     /// The HTML report with maps (``HTMLReport``).
     func writeHTML(to path: String) throws {
-        try HTMLReport(scenario: scenario, variant: variant, record: record, summary: summary, markdownContext: templateContext()).write(to: path)
+        try HTMLReport(scenario: scenario, variant: variant, record: record, summary: summary, markdownContext: templateContext(), transit: transit).write(to: path)
     }
 
     /// The manifest: everything that reproduces the run.

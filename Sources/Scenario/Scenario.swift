@@ -2,6 +2,7 @@ import Foundation
 import GeoCore
 import GeoIO
 import UrbanAnalysis
+import Transit
 
 /// A scenario: which layers to read (`inputs`), which analyses to run with which parameters
 /// (`analyses`), what to write (`outputs`) and which alternatives to compare (`variants`).
@@ -19,6 +20,8 @@ public struct Scenario: Sendable {
     public var study: ParcelStudy
     /// The analysis kinds in the order the file lists them.
     public var analysisKinds: [String]
+    /// `kind: transit-quality` (its own module, beside the parcel study), nil when not listed.
+    public var transitQuality: TransitQuality?
     public var outputs: OutputSpec
     public var variants: [Variant]
     /// The effective scenario (the file with every default filled in), for the report and manifest.
@@ -29,12 +32,12 @@ public struct Scenario: Sendable {
     public static let analysisKinds = [
         "parcel-metrics", "district-assignment", "district-indicators", "development-potential", "catchment",
         "residents-in-reach", "underserved-areas", "corridor-proximity", "harbour-zone", "emission-zones",
-        "conversion-candidates", "rooftop-solar", "population-distribution",
+        "conversion-candidates", "rooftop-solar", "population-distribution", "transit-quality",
     ]
 
     /// The roles an input can play.
     public static let inputRoles = ["parcels", "districts", "buildings", "stops", "corridors", "water", "harbour_zone", "addresses",
-                                    "population", "population_check"]
+                                    "population", "population_check", "gtfs"]
 
     /// Reads and checks a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -85,6 +88,7 @@ public struct Scenario: Sendable {
 
         // analyses
         var study = ParcelStudy.parcelsAndDistricts
+        var transitQuality: TransitQuality?
         var kinds: [String] = []
         var effectiveAnalyses: [ScenarioNode] = []
         if let analysesNode = tree["analyses"] {
@@ -105,7 +109,16 @@ public struct Scenario: Sendable {
                 }
                 kinds.append(kind)
                 let parameters = ScenarioNode.mapping(pairs.filter { $0.key != "kind" }, position)
-                let effective = try Scenario.apply(kind: kind, parameters: parameters, to: &study, path: path, decoder: decoder)
+                var effective: ScenarioNode
+                if kind == "transit-quality" {
+                    let (quality, merged) = try Scenario.applyTransit(parameters: parameters, path: path, decoder: decoder)
+                    guard inputs.contains(where: { $0.1.role(named: $0.0) == "gtfs" }) else {
+                        throw ScenarioError.missingKey(file: file, key: "inputs.gtfs (a GTFS feed, for transit-quality)", line: kindPosition.line)
+                    }
+                    (transitQuality, effective) = (quality, merged)
+                } else {
+                    effective = try Scenario.apply(kind: kind, parameters: parameters, to: &study, path: path, decoder: decoder)
+                }
                 if case let .mapping(e, p) = effective {
                     effectiveAnalyses.append(.mapping([("kind", .defaults, .scalar(kind, plain: true, .defaults))] + e, p))
                 }
@@ -139,6 +152,7 @@ public struct Scenario: Sendable {
         self.tree = tree
         self.inputs = inputs
         self.study = study
+        self.transitQuality = transitQuality
         analysisKinds = kinds
         self.outputs = outputs
         self.variants = variants

@@ -2,6 +2,7 @@ import Foundation
 import GeoCore
 import GeoIO
 import UrbanAnalysis
+import Transit
 
 /// Runs a scenario: reads its inputs, runs its analyses (parcels streaming through), and
 /// writes the result layers, the district tables, the Markdown report and the run manifest
@@ -60,11 +61,15 @@ public struct ScenarioRunner: Sendable {
         var records: [InputRecord] = []
         let scratch = NSTemporaryDirectory() + "/nordwaerts-check-\(getpid())"
         defer { try? Files.remove(scratch) }
-        for (name, spec) in scenario.inputs {
+        for (name, spec) in scenario.inputs where spec.role(named: name) != "gtfs" {
             let (_, record) = try scenario.loadLayer(name, spec, variant: nil, rejects: RejectsReport(path: scratch + "/\(name).rejects.jsonl"))
             log("\(name): \(record.summary.read) features read, \(record.summary.kept) kept (\(record.summary.repaired) repaired), "
                 + "\(record.filtered) filtered out, \(record.summary.rejected) rejected")
             records.append(record)
+        }
+        for (name, spec) in scenario.inputs where spec.role(named: name) == "gtfs" {
+            let feed = try GTFSFeed(path: spec.resolvedPath(in: scenario.folder))
+            log("\(name): GTFS feed with \(feed.stops.count) stops, \(feed.routes.count) routes, \(feed.trips.count) trips (\(feed.rejects.count) rows rejected)")
         }
         for variant in scenario.variants { _ = try scenario.applying(variant) }
         return records
@@ -77,7 +82,7 @@ public struct ScenarioRunner: Sendable {
         var records: [InputRecord] = []
         var layers: [String: Layer] = [:]
         var rejectReports: [RejectsReport] = []
-        for (name, spec) in scenario.inputs where spec.role(named: name) != "parcels" {
+        for (name, spec) in scenario.inputs where spec.role(named: name) != "parcels" && spec.role(named: name) != "gtfs" {
             let rejects = RejectsReport(path: directory + "/\(name).rejects.jsonl")
             let (layer, record) = try scenario.loadLayer(name, spec, variant: variant, rejects: rejects)
             rejectReports.append(rejects)
@@ -117,6 +122,11 @@ public struct ScenarioRunner: Sendable {
                                                     sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid,
                                                     population: layers["population"], populationCheck: layers["population_check"]),
                                               study: study)
+        let transit = try scenario.transitQuality.flatMap { q in
+            scenario.outputs.standardPipeline ? nil : try TransitQualityRun(q, scenario: scenario, units: context.units, assignment: study.assignment,
+                                                                             addressLayer: layers["addresses"], log: log)
+        }
+        if let transit { records.append(transit.record) }
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
         var files: [String] = []
         var summary = ParcelStudy.Summary(context: context)
@@ -143,6 +153,7 @@ public struct ScenarioRunner: Sendable {
                 for item in batch {
                     guard let (evaluation, encoded, csv) = item else { record.filtered += 1; continue }
                     try summary.add(evaluation)
+                    transit?.add(evaluation)
                     if let encoded { try parcelWriter?.writeEncoded(encoded.bytes[...], bounds: encoded.bounds) }
                     if standard { standardLines.append(csv[...]) }
                 }
@@ -156,7 +167,8 @@ public struct ScenarioRunner: Sendable {
                     repairedHere.withLock { $0 += 1 }
                 }
                 guard standard else {
-                    let evaluation = try study.evaluate(f, in: context)
+                    var evaluation = try study.evaluate(f, in: context)
+                    try transit?.annotate(&evaluation.feature)
                     return (evaluation, try encoders?.encode(evaluation.feature, worker: worker), [])
                 }
                 let evaluation = try study.evaluate(f, in: context, annotate: false)
@@ -173,7 +185,8 @@ public struct ScenarioRunner: Sendable {
                 let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).compactMap(transform.apply)
                 record.added += added.count
                 let evaluated = try added.map { f -> Item? in
-                    let e = try study.evaluate(f, in: context)
+                    var e = try study.evaluate(f, in: context)
+                    try transit?.annotate(&e.feature)
                     return (e, try encoders?.encode(e.feature, worker: 0), [])
                 }
                 try consume(evaluated)
@@ -223,11 +236,13 @@ public struct ScenarioRunner: Sendable {
             try layer.write(to: directory + "/\(name).geojson", options: options)
             files.append("\(name).geojson")
         }
+        if let transit { files += try transit.write(into: directory, csvStyle: scenario.outputs.csvStyle, options: options) }
         log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: .etrs89UTM32N).count) with development potential, "
             + "\(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
 
         let record = Record(name: variant?.name ?? "baseline", inputs: records, parcels: summary.parcels, districtTable: table, files: files)
-        let report = RunReport(scenario: scenario, variant: variant, record: record, started: started, summary: summary)
+        var report = RunReport(scenario: scenario, variant: variant, record: record, started: started, summary: summary)
+        report.transit = transit
         try report.writeMarkdown(to: directory + "/report.md")
         try report.writeHTML(to: directory + "/report.html")
         try report.writeManifest(to: directory + "/manifest.json", command: command, directory: directory)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Transit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,6 +72,11 @@ extension ParsableCommand {
             throw ExitCode(error.exitCode)
         } catch let error as AnalysisError {
             printError("nordwaerts: error: \(error)")
+            if case .invalidParameter = error { throw ExitCode(ExitStatus.usage.rawValue) }
+            throw ExitCode(ExitStatus.dataError.rawValue)
+        } catch let error as GTFSError {
+            printError("nordwaerts: error: \(error)")
+            if error.isMissingInput { throw ExitCode(ExitStatus.noInput.rawValue) }
             if case .invalidParameter = error { throw ExitCode(ExitStatus.usage.rawValue) }
             throw ExitCode(ExitStatus.dataError.rawValue)
         } catch let error as GeometryError {

@@ -48,6 +48,8 @@ struct GenerateCommand: ParsableCommand {
             let generator = CityGenerator(parcels: parcels, seed: seed)
             let city = try generator.generate(.init(districts: districts, vrrStations: vrr, dbStations: db))
             try city.write(to: out)
+            // The modelled timetable beside the layers (gtfs/; the other files are not touched).
+            try TransitFeedGenerator().write(vrrStations: vrr, to: out + "/gtfs")
             if source != out {
                 for name in EmbeddedData.realLayers {
                     guard let bytes = FileManager.default.contents(atPath: source + "/" + name) else {

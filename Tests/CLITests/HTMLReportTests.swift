@@ -40,7 +40,7 @@ import TestSupport
         #expect(!log.contains("Uncaught") && !log.contains("ERROR:CONSOLE"), "\(log.suffix(2000))")
         // One SVG per map; one path per district in each district map.
         let maps = try matches(#"<svg class="map" id="([^"]+)"(.*?)</svg>"#, dom)
-        #expect(maps.count == 10, "\(maps.map { $0[1] })")
+        #expect(maps.count == 11, "\(maps.map { $0[1] })")   // with the ÖV-Güteklassen
         // Choropleths colour shares, densities and indices, never raw totals.
         let ids = Set(maps.map { $0[1] })
         #expect(ids.isSuperset(of: ["map-served_share", "map-residents_in_reach_share", "map-residents_65p_in_reach_share",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Transit
 import TestSupport
 @testable import Scenario
 import UrbanAnalysis
@@ -21,9 +22,10 @@ import UrbanAnalysis
     @Test func theDefaultScenarioParses() throws {
         let path = ExternalTools.packageRoot.appendingPathComponent("datasets/dortmund/scenario.yaml").path
         let s = try Scenario.load(path: path)
-        #expect(s.inputs.count == 11 && s.analysisKinds.count == 13)
+        #expect(s.inputs.count == 12 && s.analysisKinds.count == 14)
         #expect(s.study.population == PopulationDistribution())
         #expect(s.inputs.contains { $0.name == "population" && $0.spec.fields["age_65p"] == "a_65p" })
+        #expect(s.transitQuality == TransitQuality(preset: .are))
         #expect(s.study.catchment == Catchment())
         #expect(s.study.emissions == EmissionZones() && s.study.solar == RooftopSolar())
         #expect(s.outputs == OutputSpec())
