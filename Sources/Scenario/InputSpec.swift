@@ -8,7 +8,7 @@ public struct InputSpec: Codable, Sendable, Equatable {
     /// The file, relative to the scenario's folder unless absolute.
     public var path: String
     /// What the layer is for: parcels, districts, buildings, stops, corridors, water,
-    /// harbour_zone, addresses. Default: the input's name. Several inputs may share a role
+    /// harbour_zone, addresses, streets (lines to walk on, for `catchment` with `method: network`). Default: the input's name. Several inputs may share a role
     /// (the corridors and the RS1, the basins and the quays): their features are joined.
     public var role: String?
     /// `geojson` or `csv`. Default: by the file's extension.
@@ -128,7 +128,7 @@ public struct OutputSpec: Codable, Sendable, Equatable {
 
     /// The layers every run can write.
     public static let layerNames = ["parcels", "potential", "districts", "catchments", "underserved", "emission_zones", "conflicts",
-                                    "harbour_zone", "conversion_candidates", "solar", "grid"]
+                                    "harbour_zone", "conversion_candidates", "solar", "grid", "walk_catchments"]
 
     func check(file: String, node: ScenarioNode) throws {
         func line(_ key: String) -> Int { node[key]?.position.line ?? node.position.line }

@@ -74,6 +74,7 @@ public struct ScenarioRunner: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let started = Date()
         let study = scenario.study
+        let working = scenario.workingCRS
         var records: [InputRecord] = []
         var layers: [String: Layer] = [:]
         var rejectReports: [RejectsReport] = []
@@ -100,21 +101,22 @@ public struct ScenarioRunner: Sendable {
             let ignored = RejectsReport(path: directory + "/.\(name).prepass.rejects.jsonl")
             defer { ignored.abandon() }
             let prepass = try FeatureStream(path: spec.resolvedPath(in: scenario.folder), format: spec.format.flatMap(InputFormat.init(rawValue:)),
-                                            options: scenario.readOptions(spec), policy: spec.onInvalid, rejects: ignored)
+                                            options: scenario.readOptions(spec), policy: spec.onInvalid, crs: working, rejects: ignored)
             while let batch = try prepass.nextBatch({ parcel, _ in transform.apply(parcel).flatMap { study.isSource($0) ? $0 : nil } }) {
                 sources += batch.compactMap { $0 }
             }
             for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
-                sources += try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).filter(study.isSource)
+                sources += try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name, to: working).filter(study.isSource)
             }
         }
         let grid = try scenario.outputs.gridCellM.map {
-            try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, clip: Geometry.unaryUnion(of: districts.geometries))
+            try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, crs: working, clip: Geometry.unaryUnion(of: districts.geometries))
         }
         let context = try ParcelStudy.Context(.init(districts: districts, buildings: layers["buildings"], stops: layers["stops"],
                                                     corridors: layers["corridors"], water: layers["water"], harbourZone: layers["harbour_zone"],
                                                     addresses: layers["addresses"],
-                                                    sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid),
+                                                    sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid,
+                                                    streets: layers["streets"]),
                                               study: study)
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
         var files: [String] = []
@@ -122,8 +124,8 @@ public struct ScenarioRunner: Sendable {
         let standard = scenario.outputs.standardPipeline
         var standardLines = StandardPipeline.SortedLines()
         let parcelWriter = standard
-            ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: .etrs89UTM32N)
-            : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: .etrs89UTM32N) : nil)
+            ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: working)
+            : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: working) : nil)
         var done = 0
         for (name, spec) in parcelInputs {
             var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
@@ -134,7 +136,7 @@ public struct ScenarioRunner: Sendable {
             // geometry), so it repairs here rather than in the stream, by the same rule.
             let repairHere = standard && spec.onInvalid == .repair
             let stream = try FeatureStream(path: record.path, format: spec.format.flatMap(InputFormat.init(rawValue:)),
-                                           options: scenario.readOptions(spec), policy: repairHere ? .keep : spec.onInvalid, rejects: rejects)
+                                           options: scenario.readOptions(spec), policy: repairHere ? .keep : spec.onInvalid, crs: working, rejects: rejects)
             let encoders = parcelWriter.map { EncoderPool(for: $0, workers: stream.workerCount) }
             let repairedHere = Locked(0)
             typealias Item = (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?, csv: [UInt8])
@@ -169,7 +171,7 @@ public struct ScenarioRunner: Sendable {
                 try consume(batch)
             }
             for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
-                let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).compactMap(transform.apply)
+                let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name, to: working).compactMap(transform.apply)
                 record.added += added.count
                 let evaluated = try added.map { f -> Item? in
                     let e = try study.evaluate(f, in: context)
@@ -204,9 +206,9 @@ public struct ScenarioRunner: Sendable {
         try table.write(to: directory + "/districts.csv", csvStyle: scenario.outputs.csvStyle)
         try table.write(to: directory + "/districts.json")
         files += ["districts.csv", "districts.json"]
-        var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: .etrs89UTM32N)),
+        var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: working)),
                                           ("districts", ParcelStudy.Summary.layer(context.units, table, name: "districts"))]
-        results += try summary.resultLayers(crs: .etrs89UTM32N)
+        results += try summary.resultLayers(crs: working)
         if let grid, let gridTable = summary.gridTable() {
             try gridTable.write(to: directory + "/grid.csv", csvStyle: scenario.outputs.csvStyle)
             files.append("grid.csv")
@@ -216,7 +218,7 @@ public struct ScenarioRunner: Sendable {
             try layer.write(to: directory + "/\(name).geojson", options: options)
             files.append("\(name).geojson")
         }
-        log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: .etrs89UTM32N).count) with development potential, "
+        log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: working).count) with development potential, "
             + "\(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
 
         let record = Record(name: variant?.name ?? "baseline", inputs: records, parcels: summary.parcels, districtTable: table, files: files)

@@ -48,6 +48,9 @@ struct GenerateCommand: ParsableCommand {
             let generator = CityGenerator(parcels: parcels, seed: seed)
             let city = try generator.generate(.init(districts: districts, vrrStations: vrr, dbStations: db))
             try city.write(to: out)
+            // The street network: a file of its own, so the layers above keep their bytes.
+            let streets = try generator.streets(.init(districts: districts, vrrStations: vrr, dbStations: db))
+            try streets.write(to: out + "/streets.geojson", options: GeoJSONWriteOptions(crs: .etrs89UTM32N, precision: 2))
             if source != out {
                 for name in EmbeddedData.realLayers {
                     guard let bytes = FileManager.default.contents(atPath: source + "/" + name) else {
@@ -58,7 +61,7 @@ struct GenerateCommand: ParsableCommand {
                     try file.commit()
                 }
             }
-            printError("generate: \(city.parcels.count) parcels, \(city.buildings.count) buildings, \(city.corridors.count) corridors → \(out)")
+            printError("generate: \(city.parcels.count) parcels, \(city.buildings.count) buildings, \(city.corridors.count) corridors, \(streets.count) street segments → \(out)")
         }
     }
 }

@@ -21,8 +21,9 @@ import UrbanAnalysis
     @Test func theDefaultScenarioParses() throws {
         let path = ExternalTools.packageRoot.appendingPathComponent("datasets/dortmund/scenario.yaml").path
         let s = try Scenario.load(path: path)
-        #expect(s.inputs.count == 8 && s.analysisKinds.count == 12)
+        #expect(s.inputs.count == 9 && s.analysisKinds.count == 13)
         #expect(s.study.catchment == Catchment())
+        #expect(s.study.walking == Catchment(method: .network) && s.workingCRS == .etrs89UTM32N)
         #expect(s.study.emissions == EmissionZones() && s.study.solar == RooftopSolar())
         #expect(s.outputs == OutputSpec())
         #expect(s.effective.contains("quadrant_segments: 8"))
