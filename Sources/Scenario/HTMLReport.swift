@@ -66,6 +66,7 @@ struct HTMLReport {
 
     <h2 id="indicators">Indicators per district</h2>
     {{{indicatorTable}}}
+    {{{walkingTable}}}
     <p class="note">The Nordwärts row adds up the districts marked as the programme area; ratios come from the sums.
     All columns, with units in their names, are in districts.csv.</p>
 
@@ -193,6 +194,8 @@ struct HTMLReport {
             maps.append(["svg": map.svg(), "caption": "Catchments by mode (method \(catchment.catchment.method.rawValue)) and underserved residential land" + rule + "."])
         }
 
+        if let walking = try WalkingReport.map(summary, frame: frame, attribution: attribution) { maps.append(walking) }
+
         // Corridors.
         if let corridors = summary.context.corridors {
             var map = SVGMap(id: "map-corridors", title: "Mobility corridors", description: "Stadtbahn, rail, cycle and road corridors.",
@@ -279,6 +282,7 @@ struct HTMLReport {
         context["maps"] = maps
         context["drawingRule"] = "Parcel-level layers are drawn parcel by parcel up to \(HTMLReport.parcelLimit) features, above that per district; the potential map labels the top \(HTMLReport.topParcels) parcels."
         context["indicatorTable"] = indicatorTable()
+        context["walkingTable"] = WalkingReport.html(table)
         context["potentialTable"] = potentialTable(potential)
         context["inputsTable"] = inputsTable()
         let north = table.rows.firstIndex { $0.first == .string("nordwaerts") }, rest = table.rows.firstIndex { $0.first == .string("rest") }

@@ -40,6 +40,8 @@ struct RunReport {
     other district. Ratios are computed from the sums, not averaged. All columns, with units in their names, are
     in `districts.csv`. {{{catchmentNote}}}
 
+    {{{walkingSection}}}
+
     ## Inputs
 
     | input | file | features read | repaired | rejected | filtered out | real or modelled | licence and attribution | SHA-256 |
@@ -112,6 +114,7 @@ struct RunReport {
             "inputs": inputs, "analyses": scenario.analysisKinds.isEmpty ? "parcel-metrics, district-assignment, development-potential, district-indicators" : scenario.analysisKinds.joined(separator: ", "),
             "parameters": scenario.effective.trimmingCharacters(in: .whitespacesAndNewlines), "files": record.files,
             "seconds": RunReport.format(Date().timeIntervalSince(started), 1),
+            "walkingSection": WalkingReport.markdown(table, walking: scenario.study.walking),
         ]
         if let variant { context["variant"] = ["name": variant.name, "description": variant.description as Any] }
         return context

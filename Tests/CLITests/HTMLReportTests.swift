@@ -40,7 +40,7 @@ import TestSupport
         #expect(!log.contains("Uncaught") && !log.contains("ERROR:CONSOLE"), "\(log.suffix(2000))")
         // One SVG per map; one path per district in each district map.
         let maps = try matches(#"<svg class="map" id="([^"]+)"(.*?)</svg>"#, dom)
-        #expect(maps.count == 8, "\(maps.map { $0[1] })")
+        #expect(maps.count == 9, "\(maps.map { $0[1] })")   // with the walking catchments (issue 16)
         for map in maps where map[1].hasPrefix("map-") {
             let districts = try matches(#"<path class="district""#, map[2]).count
             #expect(districts == 12, "\(map[1]): \(districts) district paths")
