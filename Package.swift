@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis",
+                "GeoCore", "GeoIO", "StreetNetwork", "UrbanAnalysis",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),

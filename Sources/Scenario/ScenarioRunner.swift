@@ -2,6 +2,7 @@ import Foundation
 import GeoCore
 import GeoIO
 import UrbanAnalysis
+import StreetNetwork
 
 /// Runs a scenario: reads its inputs, runs its analyses (parcels streaming through), and
 /// writes the result layers, the district tables, the Markdown report and the run manifest
@@ -118,6 +119,7 @@ public struct ScenarioRunner: Sendable {
                                                     sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid,
                                                     streets: layers["streets"]),
                                               study: study)
+        if let walking = context.walking { logNetwork(walking) }
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
         var files: [String] = []
         var summary = ParcelStudy.Summary(context: context)
@@ -227,5 +229,17 @@ public struct ScenarioRunner: Sendable {
         try report.writeHTML(to: directory + "/report.html")
         try report.writeManifest(to: directory + "/manifest.json", command: command, directory: directory)
         return record
+    }
+
+    /// What became of the streets as a graph, and a warning when no stop is on it.
+    func logNetwork(_ walking: NetworkCatchment.Prepared) {
+        let s = GraphStatistics(walking.network.graph, reach: walking.all)
+        log("streets: \(s.nodes) nodes, \(s.edges) edges, \(RunReport.format(s.kilometres, 1)) km, \(s.components) components (the largest "
+            + "\(RunReport.format(100 * s.largestComponentNodeShare, 1)) % of the nodes); \(walking.network.filteredOut) lines not walkable, "
+            + "\(walking.network.problems.count) without an edge; \(walking.offNetwork.count) of \(walking.facilities.count) stops off the network")
+        for p in walking.network.problems.prefix(5) { log("streets: feature \(p.feature)\(p.id.map { " (id \($0))" } ?? ""): \(p.reason)") }
+        if !walking.facilities.features.isEmpty, walking.offNetwork.count == walking.facilities.count {
+            log("warning: every stop is off the street network (farther than \(RunReport.format(walking.catchment.maxSnap, 0)) m): the network catchment is empty and no parcel is served on foot")
+        }
     }
 }
