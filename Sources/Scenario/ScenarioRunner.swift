@@ -119,7 +119,21 @@ public struct ScenarioRunner: Sendable {
                                                     sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid,
                                                     streets: layers["streets"]),
                                               study: study)
-        if let walking = context.walking { logNetwork(walking) }
+        if let walking = context.walking {
+            logNetwork(walking)
+            // Lines that gave no edge go to the streets input's rejects report, lines the preset
+            // leaves out count as filtered: read = kept + filtered + rejected still holds.
+            let streetInputs = records.indices.filter { records[$0].role == "streets" }
+            if streetInputs.count == 1, let streets = layers["streets"], streetInputs[0] < rejectReports.count {
+                let k = streetInputs[0]
+                for p in walking.network.problems {
+                    try rejectReports[k].add(FeatureProblem(feature: streets.features[p.feature], path: records[k].path, reason: p.reason), raw: nil)
+                }
+                records[k].summary.rejected += walking.network.problems.count
+                records[k].filtered += walking.network.filteredOut
+                records[k].summary.kept -= walking.network.problems.count + walking.network.filteredOut
+            }
+        }
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)
         var files: [String] = []
         var summary = ParcelStudy.Summary(context: context)

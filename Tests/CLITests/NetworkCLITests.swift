@@ -85,4 +85,25 @@ import TestSupport
         let d = try nordwaerts(["run", file, "--out", dir + "/out"])
         #expect(d.status == 64 && d.stderr.contains("working_crs"), "\(d.stderr)")
     }
+
+    @Test func unusableAndUnwalkableLinesAreAccountedFor() throws {
+        // A residential street, a "line" of one repeated vertex, a motorway; preset osm-walk.
+        let folder = try ExternalTools.temporaryDirectory().path
+        try """
+        {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}}, "features": [
+         {"type": "Feature", "id": "ok", "properties": {"highway": "residential"}, "geometry": {"type": "LineString", "coordinates": [[391900, 5709400], [392000, 5709400]]}},
+         {"type": "Feature", "id": "dot", "properties": {"highway": "footway"}, "geometry": {"type": "LineString", "coordinates": [[391900, 5709500], [391900, 5709500]]}},
+         {"type": "Feature", "id": "mw", "properties": {"highway": "motorway"}, "geometry": {"type": "LineString", "coordinates": [[391800, 5709400], [391900, 5709400]]}}]}
+        """.write(toFile: folder + "/streets.geojson", atomically: true, encoding: .utf8)
+        let (file, dir) = try scenario(streets: folder + "/streets.geojson")
+        try (try String(contentsOfFile: file, encoding: .utf8) + "\n    preset: osm-walk\n").replacingOccurrences(of: "outputs: {layers: [districts, walk_catchments]}\n    preset: osm-walk", with: "    preset: osm-walk\noutputs: {layers: [districts]}")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try nordwaerts(["run", file, "--out", dir + "/out"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rejects = try String(contentsOfFile: dir + "/out/streets.rejects.jsonl", encoding: .utf8)
+        #expect(rejects.contains("\"id\":\"dot\"") && rejects.contains("fewer than two distinct vertices") && !rejects.contains("\"mw\""))
+        // read 3 = kept 1 + filtered 1 (the motorway) + rejected 1 (the dot), as the report says.
+        let report = try String(contentsOfFile: dir + "/out/report.md", encoding: .utf8)
+        #expect(report.contains("/streets.geojson` | 3 | 0 | 1 | 1 |"), "\(report)")
+    }
 }
