@@ -3,6 +3,7 @@
 //
 // Layers, each depending only on those below it:
 //   CGEOS, CPROJ (system libraries) → GeoCore (geometry and CRS) → GeoIO (features, GeoJSON, CSV)
+//   → StreetNetwork (street graphs, walking distance, network catchments)
 //   → UrbanAnalysis (parcels, districts, potential; later corridors, harbour, energy)
 //   → Transit (GTFS feeds, departures per station, ÖV-Güteklassen; beside UrbanAnalysis)
 //   → DortmundModel (the generator of the modelled layers of the embedded dataset)
@@ -15,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "GeoIO", targets: ["GeoIO"]),
+        .library(name: "StreetNetwork", targets: ["StreetNetwork"]),
         .library(name: "UrbanAnalysis", targets: ["UrbanAnalysis"]),
         .library(name: "DortmundModel", targets: ["DortmundModel"]),
         .library(name: "Transit", targets: ["Transit"]),
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
@@ -49,8 +52,12 @@ let package = Package(
             dependencies: ["GeoCore"]
         ),
         .target(
+            name: "StreetNetwork",
+            dependencies: ["GeoCore", "GeoIO", .product(name: "HeapModule", package: "swift-collections")]
+        ),
+        .target(
             name: "UrbanAnalysis",
-            dependencies: ["GeoCore", "GeoIO"]
+            dependencies: ["GeoCore", "GeoIO", "StreetNetwork"]
         ),
         .target(
             name: "Transit",
@@ -63,7 +70,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis", "Transit",
+                "GeoCore", "GeoIO", "StreetNetwork", "UrbanAnalysis", "Transit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -72,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "nordwaerts",
             dependencies: [
-                "GeoCore", "GeoIO", "UrbanAnalysis", "DortmundModel", "Scenario", "Transit",
+                "GeoCore", "GeoIO", "StreetNetwork", "UrbanAnalysis", "DortmundModel", "Scenario", "Transit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +91,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoCore", "TestSupport"]),
+        .testTarget(name: "StreetNetworkTests", dependencies: [
+            "StreetNetwork", "GeoIO", "GeoCore", "TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], exclude: ["Reference"]),
         .testTarget(name: "UrbanAnalysisTests", dependencies: ["UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Transit", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PropertyTests", dependencies: ["UrbanAnalysis", "GeoCore", .product(name: "PropertyBased", package: "swift-property-based")]),

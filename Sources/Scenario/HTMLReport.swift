@@ -69,6 +69,7 @@ struct HTMLReport {
     {{{transitSection}}}
     <h2 id="indicators">Indicators per district</h2>
     {{{indicatorTable}}}
+    {{{walkingTable}}}
     <p class="note">The Nordwärts row adds up the districts marked as the programme area; ratios come from the sums.
     All columns, with units in their names, are in districts.csv.</p>
 
@@ -215,6 +216,8 @@ struct HTMLReport {
             maps.append(["svg": map.svg(), "caption": "Catchments by mode (method \(catchment.catchment.method.rawValue)) and underserved residential land" + rule + "."])
         }
 
+        if let walking = try WalkingReport.map(summary, frame: frame, attribution: attribution) { maps.append(walking) }
+
         // Corridors.
         if let corridors = summary.context.corridors {
             var map = SVGMap(id: "map-corridors", title: "Mobility corridors", description: "Stadtbahn, rail, cycle and road corridors.",
@@ -304,6 +307,7 @@ struct HTMLReport {
         context["drawingRule"] = "Parcel-level layers are drawn parcel by parcel up to \(HTMLReport.parcelLimit) features, above that per district; the potential map labels the top \(HTMLReport.topParcels) parcels."
         context["indicatorTable"] = indicatorTable()
         context["transitSection"] = transit?.htmlSection() ?? ""
+        context["walkingTable"] = WalkingReport.html(table)
         context["potentialTable"] = potentialTable(potential)
         context["inputsTable"] = inputsTable()
         let population = PopulationReport(summary: summary, inputs: record.inputs, scenario: scenario)

@@ -69,14 +69,14 @@ extension Scenario {
         var record = try Scenario.record(name: name, spec: spec, path: path)
         let transform = try InputTransform(spec: spec, attributes: variant?.attributes.filter { $0.input == name }.map { ($0.ids, $0.properties) } ?? [])
         let stream = try FeatureStream(path: path, format: spec.format.flatMap(InputFormat.init(rawValue:)), options: readOptions(spec),
-                                       policy: spec.onInvalid, rejects: rejects)
+                                       policy: spec.role(named: name) == "streets" ? .keep : spec.onInvalid, crs: workingCRS, rejects: rejects)
         var features: [Feature] = []
         while let batch = try stream.nextBatch({ feature, _ in transform.apply(feature) }) {
             record.filtered += batch.filter { $0 == nil }.count
             features += batch.compactMap { $0 }
         }
         for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
-            let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).map { transform.apply($0) ?? $0 }
+            let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name, to: workingCRS).map { transform.apply($0) ?? $0 }
             record.added += added.count
             features += added
         }
@@ -84,10 +84,10 @@ extension Scenario {
         return (Layer(name: name, crs: stream.crs, features: features), record)
     }
 
-    /// Features a variant adds, in EPSG:25832.
-    static func parseAdditions(_ geojson: String, crs: String, name: String) throws -> [Feature] {
+    /// Features a variant adds, in the working CRS (EPSG:25832 by default).
+    static func parseAdditions(_ geojson: String, crs: String, name: String, to working: CRS = .etrs89UTM32N) throws -> [Feature] {
         let reader = try GeoJSONReader(text: geojson, name: "variant features for \(name)", options: ReadOptions(crs: try CRS(crs)))
-        let transformer = try Transformer.shared(from: reader.crs, to: .etrs89UTM32N)
+        let transformer = try Transformer.shared(from: reader.crs, to: working)
         var out: [Feature] = []
         while let item = try reader.next() {
             guard case var .feature(f) = item, let g = f.geometry else { continue }

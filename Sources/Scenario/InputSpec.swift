@@ -9,7 +9,8 @@ public struct InputSpec: Codable, Sendable, Equatable {
     public var path: String
     /// What the layer is for: parcels, districts, buildings, stops, corridors, water,
     /// harbour_zone, addresses, population (cells with residents, optionally per age group),
-    /// population_check (a finer grid over part of the area). Default: the input's name. Several inputs may share a role
+    /// population_check (a finer grid over part of the area), streets (lines to walk on, for
+    /// `catchment` with `method: network`), gtfs (a timetable). Default: the input's name. Several inputs may share a role
     /// (the corridors and the RS1, the basins and the quays): their features are joined.
     public var role: String?
     /// `geojson`, `csv`, `esrijson` or `shapefile`. Default: by the file's extension (`.shp`
@@ -130,7 +131,7 @@ public struct OutputSpec: Codable, Sendable, Equatable {
 
     /// The layers every run can write.
     public static let layerNames = ["parcels", "potential", "districts", "catchments", "underserved", "emission_zones", "conflicts",
-                                    "harbour_zone", "conversion_candidates", "solar", "grid"]
+                                    "harbour_zone", "conversion_candidates", "solar", "grid", "walk_catchments"]
 
     func check(file: String, node: ScenarioNode) throws {
         func line(_ key: String) -> Int { node[key]?.position.line ?? node.position.line }

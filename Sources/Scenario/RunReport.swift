@@ -47,6 +47,8 @@ struct RunReport {
 
     {{{populationSection}}}
 
+    {{{walkingSection}}}
+
     ## Inputs
 
     | input | file | features read | repaired | rejected | filtered out | real or modelled | licence and attribution | SHA-256 |
@@ -128,6 +130,7 @@ struct RunReport {
             "inputs": inputs, "analyses": scenario.analysisKinds.isEmpty ? "parcel-metrics, district-assignment, development-potential, district-indicators" : scenario.analysisKinds.joined(separator: ", "),
             "parameters": scenario.effective.trimmingCharacters(in: .whitespacesAndNewlines), "files": record.files,
             "seconds": RunReport.format(Date().timeIntervalSince(started), 1),
+            "walkingSection": WalkingReport.markdown(table, walking: scenario.study.walking),
         ]
         if let variant { context["variant"] = ["name": variant.name, "description": variant.description as Any] }
         return context

@@ -24,6 +24,10 @@ public struct Scenario: Sendable {
     public var transitQuality: TransitQuality?
     public var outputs: OutputSpec
     public var variants: [Variant]
+    /// The metric CRS all analyses run in (`working_crs`, default EPSG:25832; EPSG:25833 for
+    /// Berlin, EPSG:3067 for Helsinki): every input is transformed into it on the way in. A
+    /// geographic CRS is refused.
+    public var workingCRS: CRS = .etrs89UTM32N
     /// The effective scenario (the file with every default filled in), for the report and manifest.
     public let effective: String
     let tree: ScenarioNode
@@ -37,7 +41,7 @@ public struct Scenario: Sendable {
 
     /// The roles an input can play.
     public static let inputRoles = ["parcels", "districts", "buildings", "stops", "corridors", "water", "harbour_zone", "addresses",
-                                    "population", "population_check", "gtfs"]
+                                    "population", "population_check", "gtfs", "streets"]
 
     /// Reads and checks a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -61,11 +65,21 @@ public struct Scenario: Sendable {
         folder = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? "."
         let decoder = TreeDecoder(file: file)
         guard case let .mapping(top, _) = tree else { throw decoder.typeError([], tree, expected: "a mapping with inputs, analyses, outputs, variants") }
-        for pair in top where !["inputs", "analyses", "outputs", "variants"].contains(pair.key) {
+        for pair in top where !["inputs", "analyses", "outputs", "variants", "working_crs"].contains(pair.key) {
             throw ScenarioError.unknownKey(file: file, key: pair.key, line: pair.keyPosition.line,
-                                           suggestion: Suggestion.nearest(to: pair.key, among: ["inputs", "analyses", "outputs", "variants"]))
+                                           suggestion: Suggestion.nearest(to: pair.key, among: ["inputs", "analyses", "outputs", "variants", "working_crs"]))
         }
-        ["inputs", "analyses", "outputs", "variants"].forEach { decoder.record([], $0) }
+        ["inputs", "analyses", "outputs", "variants", "working_crs"].forEach { decoder.record([], $0) }
+        if let node = tree["working_crs"] {
+            guard case let .scalar(text, _, position) = node, let crs = try? CRS(text) else {
+                throw ScenarioError.invalidValue(file: file, key: "working_crs", line: node.position.line, message: "PROJ does not know this CRS")
+            }
+            guard !crs.isGeographic else {
+                throw ScenarioError.invalidValue(file: file, key: "working_crs", line: position.line,
+                                                 message: "\(text) is geographic (degrees): the analyses need a metric CRS such as EPSG:25832")
+            }
+            workingCRS = crs
+        }
 
         // inputs
         guard let inputsNode = tree["inputs"], case let .mapping(inputPairs, _) = inputsNode else {
@@ -103,11 +117,14 @@ public struct Scenario: Sendable {
                 guard Scenario.analysisKinds.contains(kind) else {
                     throw ScenarioError.unknownAnalysis(file: file, kind: kind, line: kindPosition.line, known: Scenario.analysisKinds)
                 }
-                if kinds.contains(kind) {
+                // A network catchment may stand beside a crow-fly one.
+                let isNetwork: Bool = { if case let .scalar(m, _, _)? = item["method"] { return m == "network" } else { return false } }()
+                let slot = kind == "catchment" && isNetwork ? "catchment (method network)" : kind
+                if kinds.contains(slot) {
                     throw ScenarioError.invalidValue(file: file, key: path.joined(separator: ".") + ".kind", line: kindPosition.line,
                                                      message: "the analysis \(kind) is listed twice")
                 }
-                kinds.append(kind)
+                kinds.append(slot)
                 let parameters = ScenarioNode.mapping(pairs.filter { $0.key != "kind" }, position)
                 var effective: ScenarioNode
                 if kind == "transit-quality" {
@@ -123,6 +140,12 @@ public struct Scenario: Sendable {
                     effectiveAnalyses.append(.mapping([("kind", .defaults, .scalar(kind, plain: true, .defaults))] + e, p))
                 }
             }
+        }
+
+        if study.walking != nil, !inputs.contains(where: { $0.1.role(named: $0.0) == "streets" }) {
+            let k = kinds.firstIndex(of: "catchment (method network)") ?? 0
+            throw ScenarioError.invalidValue(file: file, key: "analyses.\(k).method", line: tree["analyses"]?.find([String(k), "method"])?.position.line ?? 0,
+                                             message: "the catchment analysis with method network walks on the streets: add an input of role streets (a line layer)")
         }
 
         // outputs
@@ -157,6 +180,7 @@ public struct Scenario: Sendable {
         self.outputs = outputs
         self.variants = variants
         effective = ScenarioNode.mapping([
+            ("working_crs", .defaults, .scalar(workingCRS.identifier, plain: true, .defaults)),
             ("inputs", .defaults, .mapping(effectiveInputs, .defaults)),
             ("analyses", .defaults, .sequence(effectiveAnalyses, .defaults)),
             ("outputs", .defaults, outputsNode),
@@ -214,7 +238,7 @@ public struct Scenario: Sendable {
             var c: Catchment
             (c, merged) = try load(Catchment())
             try check { try c.validate() }
-            study.catchment = c
+            if c.method == .network { study.walking = c } else { study.catchment = c }
         case "residents-in-reach": let r: ResidentsInReach; (r, merged) = try load(ResidentsInReach()); study.residents = r
         case "underserved-areas": let u: UnderservedAreas; (u, merged) = try load(UnderservedAreas()); study.underserved = u
         case "corridor-proximity":

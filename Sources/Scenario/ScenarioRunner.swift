@@ -3,6 +3,7 @@ import GeoCore
 import GeoIO
 import UrbanAnalysis
 import Transit
+import StreetNetwork
 
 /// Runs a scenario: reads its inputs, runs its analyses (parcels streaming through), and
 /// writes the result layers, the district tables, the Markdown report and the run manifest
@@ -79,6 +80,7 @@ public struct ScenarioRunner: Sendable {
         try Files.makeFolder(directory)
         let started = Date()
         let study = scenario.study
+        let working = scenario.workingCRS
         var records: [InputRecord] = []
         var layers: [String: Layer] = [:]
         var rejectReports: [RejectsReport] = []
@@ -105,23 +107,38 @@ public struct ScenarioRunner: Sendable {
             let ignored = RejectsReport(path: directory + "/.\(name).prepass.rejects.jsonl")
             defer { ignored.abandon() }
             let prepass = try FeatureStream(path: spec.resolvedPath(in: scenario.folder), format: spec.format.flatMap(InputFormat.init(rawValue:)),
-                                            options: scenario.readOptions(spec), policy: spec.onInvalid, rejects: ignored)
+                                            options: scenario.readOptions(spec), policy: spec.onInvalid, crs: working, rejects: ignored)
             while let batch = try prepass.nextBatch({ parcel, _ in transform.apply(parcel).flatMap { study.isSource($0) ? $0 : nil } }) {
                 sources += batch.compactMap { $0 }
             }
             for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
-                sources += try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).filter(study.isSource)
+                sources += try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name, to: working).filter(study.isSource)
             }
         }
         let grid = try scenario.outputs.gridCellM.map {
-            try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, clip: Geometry.unaryUnion(of: districts.geometries))
+            try ReportingUnits.grid(cellSize: $0, covering: districts.envelope, crs: working, clip: Geometry.unaryUnion(of: districts.geometries))
         }
         let context = try ParcelStudy.Context(.init(districts: districts, buildings: layers["buildings"], stops: layers["stops"],
                                                     corridors: layers["corridors"], water: layers["water"], harbourZone: layers["harbour_zone"],
                                                     addresses: layers["addresses"],
                                                     sources: Layer(name: "sources", crs: districts.crs, features: sources), grid: grid,
-                                                    population: layers["population"], populationCheck: layers["population_check"]),
+                                                    population: layers["population"], populationCheck: layers["population_check"], streets: layers["streets"]),
                                               study: study)
+        if let walking = context.walking {
+            logNetwork(walking)
+            // Lines that gave no edge go to the streets input's rejects report, lines the preset
+            // leaves out count as filtered: read = kept + filtered + rejected still holds.
+            let streetInputs = records.indices.filter { records[$0].role == "streets" }
+            if streetInputs.count == 1, let streets = layers["streets"], streetInputs[0] < rejectReports.count {
+                let k = streetInputs[0]
+                for p in walking.network.problems {
+                    try rejectReports[k].add(FeatureProblem(feature: streets.features[p.feature], path: records[k].path, reason: p.reason), raw: nil)
+                }
+                records[k].summary.rejected += walking.network.problems.count
+                records[k].filtered += walking.network.filteredOut
+                records[k].summary.kept -= walking.network.problems.count + walking.network.filteredOut
+            }
+        }
         let transit = try scenario.transitQuality.flatMap { q in
             scenario.outputs.standardPipeline ? nil : try TransitQualityRun(q, scenario: scenario, units: context.units, assignment: study.assignment,
                                                                              addressLayer: layers["addresses"], log: log)
@@ -133,8 +150,8 @@ public struct ScenarioRunner: Sendable {
         let standard = scenario.outputs.standardPipeline
         var standardLines = StandardPipeline.SortedLines()
         let parcelWriter = standard
-            ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: .etrs89UTM32N)
-            : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: .etrs89UTM32N) : nil)
+            ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: working)
+            : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: working) : nil)
         var done = 0
         for (name, spec) in parcelInputs {
             var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
@@ -145,7 +162,7 @@ public struct ScenarioRunner: Sendable {
             // geometry), so it repairs here rather than in the stream, by the same rule.
             let repairHere = standard && spec.onInvalid == .repair
             let stream = try FeatureStream(path: record.path, format: spec.format.flatMap(InputFormat.init(rawValue:)),
-                                           options: scenario.readOptions(spec), policy: repairHere ? .keep : spec.onInvalid, rejects: rejects)
+                                           options: scenario.readOptions(spec), policy: repairHere ? .keep : spec.onInvalid, crs: working, rejects: rejects)
             let encoders = parcelWriter.map { EncoderPool(for: $0, workers: stream.workerCount) }
             let repairedHere = Locked(0)
             typealias Item = (ParcelStudy.Evaluation, (bytes: [UInt8], bounds: Envelope)?, csv: [UInt8])
@@ -182,7 +199,7 @@ public struct ScenarioRunner: Sendable {
                 try consume(batch)
             }
             for addition in variant?.additions.filter({ $0.input == name }) ?? [] {
-                let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name).compactMap(transform.apply)
+                let added = try Scenario.parseAdditions(addition.geojson, crs: addition.crs, name: name, to: working).compactMap(transform.apply)
                 record.added += added.count
                 let evaluated = try added.map { f -> Item? in
                     var e = try study.evaluate(f, in: context)
@@ -224,9 +241,9 @@ public struct ScenarioRunner: Sendable {
             log("residents from the population grid: \(Int(population.input[0].rounded())) = \(Int(population.outside[0].rounded())) outside the districts + "
                 + "\(Int(population.distributed[0].rounded())) distributed + \(Int(population.unassigned[0].rounded())) unassigned")
         }
-        var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: .etrs89UTM32N)),
+        var results: [(String, Layer)] = [("potential", summary.potentialLayer(crs: working)),
                                           ("districts", ParcelStudy.Summary.layer(context.units, table, name: "districts"))]
-        results += try summary.resultLayers(crs: .etrs89UTM32N)
+        results += try summary.resultLayers(crs: working)
         if let grid, let gridTable = summary.gridTable() {
             try gridTable.write(to: directory + "/grid.csv", csvStyle: scenario.outputs.csvStyle)
             files.append("grid.csv")
@@ -237,7 +254,7 @@ public struct ScenarioRunner: Sendable {
             files.append("\(name).geojson")
         }
         if let transit { files += try transit.write(into: directory, csvStyle: scenario.outputs.csvStyle, options: options) }
-        log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: .etrs89UTM32N).count) with development potential, "
+        log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: working).count) with development potential, "
             + "\(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
 
         let record = Record(name: variant?.name ?? "baseline", inputs: records, parcels: summary.parcels, districtTable: table, files: files)
@@ -247,5 +264,17 @@ public struct ScenarioRunner: Sendable {
         try report.writeHTML(to: directory + "/report.html")
         try report.writeManifest(to: directory + "/manifest.json", command: command, directory: directory)
         return record
+    }
+
+    /// What became of the streets as a graph, and a warning when no stop is on it.
+    func logNetwork(_ walking: NetworkCatchment.Prepared) {
+        let s = GraphStatistics(walking.network.graph, reach: walking.all)
+        log("streets: \(s.nodes) nodes, \(s.edges) edges, \(RunReport.format(s.kilometres, 1)) km, \(s.components) components (the largest "
+            + "\(RunReport.format(100 * s.largestComponentNodeShare, 1)) % of the nodes); \(walking.network.filteredOut) lines not walkable, "
+            + "\(walking.network.problems.count) without an edge; \(walking.offNetwork.count) of \(walking.facilities.count) stops off the network")
+        for p in walking.network.problems.prefix(5) { log("streets: feature \(p.feature)\(p.id.map { " (id \($0))" } ?? ""): \(p.reason)") }
+        if !walking.facilities.features.isEmpty, walking.offNetwork.count == walking.facilities.count {
+            log("warning: every stop is off the street network (farther than \(RunReport.format(walking.catchment.maxSnap, 0)) m): the network catchment is empty and no parcel is served on foot")
+        }
     }
 }

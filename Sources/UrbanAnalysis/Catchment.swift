@@ -1,5 +1,6 @@
 import GeoCore
 import GeoIO
+import StreetNetwork
 
 /// Who and what lies within reach of a facility layer (stops, stations, later schools or
 /// service points), with a radius per mode of transport.
@@ -17,6 +18,11 @@ import GeoIO
 ///   whose chords lie up to r·(1 − cos(π/32)) ≈ 0.5 % inside the circle). A point is served
 ///   when `C` covers it. The two methods therefore give slightly different counts.
 ///
+/// - `network`: walking distance on a street graph (an input of role `streets`; see
+///   ``NetworkCatchment`` and docs/analyses/network-catchment.md): per feature `walk_m`,
+///   `walk_stop`, `snap_m`; served when `walk_m` ≤ the mode's radius. Its crow-fly figures
+///   (the share, `served` of ``Reach``) follow the `radius` rule, so both stand side by side.
+///
 /// For parcels, either way, the share inside the catchment is the STANDARD PIPELINE's stage e:
 /// `catchment_share = min(1, area(g ∩ C) / A)` (1 where `C` covers g, 0 where they do not
 /// meet, 0 if A = 0), computed against `C` cut into `tile_size_m` tiles so that each parcel
@@ -25,6 +31,7 @@ public struct Catchment: Codable, Sendable, Equatable {
     public enum Method: String, Codable, Sendable, CaseIterable {
         case radius
         case bufferUnion = "buffer-union"
+        case network
     }
 
     /// A mode of transport: its name, its radius (m) and which facilities it applies to
@@ -33,11 +40,24 @@ public struct Catchment: Codable, Sendable, Equatable {
         public var name: String
         public var radius: Double
         public var match: AttributeFilter?
+        /// With `method: network`, the reach as minutes of walking at `walk_speed_kmh`
+        /// instead of `radius` (which is then worked out from it).
+        public var minutes: Double?
 
         public init(name: String, radius: Double, match: AttributeFilter? = nil) {
             self.name = name
             self.radius = radius
             self.match = match
+        }
+
+        enum CodingKeys: String, CodingKey { case name, radius, match, minutes }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            minutes = try c.decodeIfPresent(Double.self, forKey: .minutes)
+            radius = try minutes == nil ? c.decode(Double.self, forKey: .radius) : (c.decodeIfPresent(Double.self, forKey: .radius) ?? 0)
+            match = try c.decodeIfPresent(AttributeFilter.self, forKey: .match)
         }
     }
 
@@ -56,6 +76,18 @@ public struct Catchment: Codable, Sendable, Equatable {
     /// Whether to find each feature's nearest facility and its distance (a nearest-neighbour
     /// search per feature; the STANDARD PIPELINE needs only the share). Default true.
     public var nearestFacility: Bool = true
+    /// `method: network` only (see ``NetworkCatchment``): the reached edges are buffered by
+    /// `edge_buffer_m` (m, default 40) for the catchment polygon; features and facilities
+    /// farther than `max_snap_m` (m, default 250) from the network are off it; `snap_to`
+    /// `largest-component` (default) or `any-component`; `walk_speed_kmh` (default 4.8) turns
+    /// a mode's `minutes` into metres; the streets' `preset` (`all` or `osm-walk`) and
+    /// `node_crossings` (default false) say how the street layer becomes a graph.
+    public var edgeBuffer: Double = 40
+    public var maxSnap: Double = 250
+    public var snapTo: EdgeSnapper.Target = .largestComponent
+    public var walkSpeed: Double = 4.8
+    public var preset: WalkableFilter = .all
+    public var nodeCrossings: Bool = false
 
     public init(method: Method = .bufferUnion, quadrantSegments: Int = 8, modes: [Mode] = Catchment.dortmundModes,
                 filter: AttributeFilter? = nil, nameField: String = "name", tileSize: Double = 250) {
@@ -71,6 +103,8 @@ public struct Catchment: Codable, Sendable, Equatable {
         case method, modes, filter
         case quadrantSegments = "quadrant_segments", nameField = "name_field", tileSize = "tile_size_m"
         case nearestFacility = "nearest_facility"
+        case edgeBuffer = "edge_buffer_m", maxSnap = "max_snap_m", snapTo = "snap_to", walkSpeed = "walk_speed_kmh", preset
+        case nodeCrossings = "node_crossings"
     }
 
     /// Rail 800 m (stops whose `lines` name an S-Bahn, RE or RB line), Stadtbahn 500 m
@@ -90,7 +124,13 @@ public struct Catchment: Codable, Sendable, Equatable {
 
     public func validate() throws {
         guard !modes.isEmpty else { throw AnalysisError.invalidParameter(parameter: "modes", value: "[]", expected: "at least one mode") }
-        for (i, mode) in modes.enumerated() where !(mode.radius > 0 && mode.radius.isFinite) {
+        guard walkSpeed > 0, walkSpeed.isFinite else { throw AnalysisError.invalidParameter(parameter: "walk_speed_kmh", value: String(walkSpeed), expected: "> 0") }
+        guard edgeBuffer > 0 else { throw AnalysisError.invalidParameter(parameter: "edge_buffer_m", value: String(edgeBuffer), expected: "> 0") }
+        guard maxSnap >= 0 else { throw AnalysisError.invalidParameter(parameter: "max_snap_m", value: String(maxSnap), expected: ">= 0") }
+        for (i, mode) in modes.enumerated() where mode.minutes != nil && !(mode.minutes! > 0 && mode.minutes!.isFinite) {
+            throw AnalysisError.invalidParameter(parameter: "modes.\(i).minutes", value: String(mode.minutes!), expected: "a positive number of minutes for the mode \(mode.name)")
+        }
+        for (i, mode) in resolvedModes.enumerated() where !(mode.radius > 0 && mode.radius.isFinite) {
             throw AnalysisError.invalidParameter(parameter: "modes.\(i).radius", value: String(mode.radius),
                                                  expected: "a positive number of metres for the mode \(mode.name)")
         }
@@ -113,10 +153,21 @@ public struct Catchment: Codable, Sendable, Equatable {
         public var distance: Double?
     }
 
+    /// The modes with `minutes` turned into a radius at `walk_speed_kmh`.
+    public var resolvedModes: [Mode] {
+        modes.map { m in
+            var m = m
+            if let minutes = m.minutes { m.radius = minutes / 60 * walkSpeed * 1000 }
+            return m
+        }
+    }
+
     /// Indexes the facilities and draws the catchment.
     public func prepare(_ facilities: Layer) throws -> Prepared {
         try validate()
-        return try Prepared(self, facilities: facilities.filtered(by: filter))
+        var c = self
+        c.modes = resolvedModes
+        return try Prepared(c, facilities: facilities.filtered(by: filter))
     }
 
     /// A facility layer indexed for reach queries, with its catchment drawn once.
@@ -195,7 +246,7 @@ public struct Catchment: Codable, Sendable, Equatable {
             let share = try self.share(g)
             var served: Bool
             switch catchment.method {
-            case .radius:
+            case .radius, .network:
                 served = false
                 try index.forEach(intersecting: g.envelope.expanded(by: maxRadius)) { i in
                     if modeOf[i] >= 0, try facilities.features[i].geometry!.isWithinDistance(radius[i], of: g) { served = true; return false }

@@ -34,6 +34,9 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
     /// Residents from a population grid, when a population layer is given (its defaults
     /// otherwise).
     public var population: PopulationDistribution? = PopulationDistribution()
+    /// A second catchment with `method: network` (walking distance on the streets), beside
+    /// the crow-fly one; off unless a scenario lists it.
+    public var walking: Catchment?
 
     public init() {}
 
@@ -55,6 +58,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case metrics, assignment, potential, indicators, catchment, residents, underserved, corridors, harbour, emissions, conversion, solar
         case population
+        case walking
     }
 
     /// The layers the study reads besides the parcels, all in the same metric CRS.
@@ -80,12 +84,15 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         /// A finer grid over part of the area that checks the estimate from `population`
         /// (Zensus 100 m cells for Innenstadt-Nord); needs addresses.
         public var populationCheck: Layer?
+        /// The street layer (lines) for a catchment with `method: network`.
+        public var streets: Layer?
 
         public init(districts: Layer, buildings: Layer? = nil, stops: Layer? = nil, corridors: Layer? = nil, water: Layer? = nil,
                     harbourZone: Layer? = nil, addresses: Layer? = nil, sources: Layer? = nil, grid: ReportingUnits? = nil,
-                    stopNameField: String = "name", population: Layer? = nil, populationCheck: Layer? = nil) {
+                    stopNameField: String = "name", population: Layer? = nil, populationCheck: Layer? = nil, streets: Layer? = nil) {
             self.population = population
             self.populationCheck = populationCheck
+            self.streets = streets
             self.districts = districts
             self.buildings = buildings
             self.stops = stops
@@ -120,6 +127,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         public let buildings: BuildingFootprints?
         public let stops: Facilities?
         public let catchment: Catchment.Prepared?
+        /// The network catchment (``ParcelStudy/walking``), on the street graph.
+        public let walking: NetworkCatchment.Prepared?
         public let corridors: CorridorProximity.Prepared?
         public let harbour: HarbourZone.Prepared?
         public let emissions: EmissionZones.Prepared?
@@ -150,6 +159,15 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             buildings = try inputs.buildings.map { try BuildingFootprints($0, fields: study.metrics.buildingFields) }
             stops = try inputs.stops.map { try Facilities($0, nameField: inputs.stopNameField) }
             catchment = try study.catchment.flatMap { c in try inputs.stops.map { try c.prepare($0) } }
+            walking = try study.walking.flatMap { c in
+                try inputs.stops.map { stops in
+                    guard let streets = inputs.streets else {
+                        throw AnalysisError.invalidParameter(parameter: "catchment (method network)", value: "no streets",
+                                                             expected: "an input of role streets (a line layer) to walk on")
+                    }
+                    return try NetworkCatchment.Prepared(c, streets: streets, facilities: stops)
+                }
+            }
             corridors = try study.corridors.flatMap { c in try inputs.corridors.map { try c.prepare($0) } }
             let sources = inputs.sources ?? Layer(name: "sources", crs: units.layer.crs, features: [])
             let sourceUses = sources.features.map { $0.properties[study.metrics.fields.landUse]?.stringValue.flatMap(study.metrics.fields.landUseMapping.landUse(for:)) }
@@ -173,7 +191,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 buildingShares = nil
             }
             let residents = try PopulationDistribution.Setup(study.population ?? PopulationDistribution(), inputs: inputs, units: units,
-                                                             assignment: study.assignment, catchment: catchment)
+                                                             assignment: study.assignment, catchment: catchment, walking: walking)
             population = residents.grid
             reachMethods = residents.methods
             addressPopulation = residents.overAddresses
@@ -212,6 +230,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         /// The population cells a residential or mixed parcel lies in, with the share of its
         /// area in each (only when residents are spread over floor area).
         public var cellPieces: [(cell: Int, share: Double)] = []
+        /// What the parcel reaches on foot (with a network catchment).
+        public var walk: NetworkCatchment.Walk? = nil
     }
 
     /// Evaluates one parcel: the streaming form of ``run(parcels:inputs:)``. With a `clock`,
@@ -227,6 +247,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         let gridShares = try context.grid.map { try assignment.assign(g, units: $0) } ?? []
         clock?.lap(.district)
         let reach = try context.catchment?.reach(g)
+        let walk = try context.walking?.walk(g)
         clock?.lap(.catchment)
         let proximity = try context.corridors?.measure(g)
         clock?.lap(.corridor)
@@ -248,7 +269,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             clock?.lap(.other)
             return Evaluation(measures: m, shares: shares, gridShares: gridShares, reach: reach, proximity: proximity, harbour: position,
                               conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: parcel,
-                              cellPieces: cellPieces)
+                              cellPieces: cellPieces, walk: walk)
         }
         var feature = parcel
         var p = feature.properties
@@ -264,6 +285,11 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             p["catchment_share"] = .double(reach.share)
             p["nearest_stop"] = reach.nearest.map { .string(catchment.names[$0]) } ?? .null
             p["nearest_stop_m"] = reach.distance.map(PropertyValue.double) ?? .null
+        }
+        if let walk, let walking = context.walking {
+            p["walk_m"] = walk.distance.map(PropertyValue.double) ?? .null
+            p["walk_stop"] = walk.facility.map { .string(walking.names[$0]) } ?? .null
+            p["snap_m"] = walk.snap.map(PropertyValue.double) ?? .null
         }
         if let proximity, let corridors = context.corridors {
             p["near_corridor"] = .integer(proximity.near ? 1 : 0)
@@ -284,7 +310,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         clock?.lap(.other)
         return Evaluation(measures: m, shares: shares, gridShares: gridShares, reach: reach, proximity: proximity, harbour: position,
                           conflict: conflict, assessment: a, conversion: conversionReasons, underserved: piece, feature: feature,
-                          cellPieces: cellPieces)
+                          cellPieces: cellPieces, walk: walk)
     }
 
     /// What the study keeps of a stream of parcels: sums per district (and grid cell) and the
@@ -302,6 +328,8 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
         public private(set) var nearCorridorCount: [Double]
         /// Features served by the catchment (`served` of ``Catchment/Reach``) per district.
         public private(set) var servedCount: [Double]
+        /// Served on foot and as the crow flies per district (with a network catchment).
+        public private(set) var walkTallies: NetworkCatchment.Tallies?
         public private(set) var parcels = 0
         /// Parcels with an area (polygons); a layer with none is a point layer (addresses).
         public private(set) var polygonalParcels = 0
@@ -325,6 +353,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             nearCorridorArea = Array(repeating: 0, count: n)
             servedCount = Array(repeating: 0, count: n)
             nearCorridorCount = Array(repeating: 0, count: n)
+            walkTallies = context.walking.map { _ in NetworkCatchment.Tallies(units: n) }
             if let grid = context.population, context.addressPopulation == nil {
                 populationTally = PopulationDistribution.Tally(cells: grid.count, units: n, methods: context.reachMethods.count)
             }
@@ -362,6 +391,7 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 }
                 if e.reach?.served == true { servedCount[s.unit] += s.weight }
             }
+            if let walk = e.walk { walkTallies?.add(walk, shares: e.shares) }
             for s in e.gridShares {
                 gridTallies[s.unit].add(e.measures, weight: s.weight, eligible: e.assessment.eligible, catchmentShare: share)
             }
@@ -456,9 +486,11 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
                 for s in shares.joined() { counts[s.unit] += s.weight }
                 buildingCounts = counts
             }
-            return study.indicators.table(units: context.units, tallies: tallies, served: context.catchment != nil,
-                                          buildingCounts: buildingCounts, extra: extra,
-                                          populations: population.map { $0.population.map { Optional($0[0]) } }, points: isPointLayer)
+            if let walkTallies { extra += walkTallies.columns }
+            let table = study.indicators.table(units: context.units, tallies: tallies, served: context.catchment != nil,
+                                               buildingCounts: buildingCounts, extra: extra,
+                                               populations: population.map { $0.population.map { Optional($0[0]) } }, points: isPointLayer)
+            return walkTallies?.addingDetour(to: table, units: context.units) ?? table
         }
 
         /// The indicator table per grid cell (nil without a grid).
@@ -486,6 +518,12 @@ public struct ParcelStudy: Codable, Sendable, Equatable {
             if let catchment = context.catchment {
                 out.append(("catchments", Layer(name: "catchments", crs: crs, features: catchment.areasByMode.map {
                     Feature(geometry: $0.area, properties: ["mode": .string($0.mode), "method": .string(catchment.catchment.method.rawValue)])
+                })))
+            }
+            if let walking = context.walking {
+                out.append(("walk_catchments", Layer(name: "walk_catchments", crs: crs, features: walking.areasByMode.map {
+                    Feature(geometry: $0.area, properties: ["mode": .string($0.mode), "method": .string("network"),
+                                                            "edge_buffer_m": .double(walking.catchment.edgeBuffer)])
                 })))
             }
             if context.study.underserved != nil, context.catchment != nil {

@@ -317,7 +317,8 @@ extension PopulationDistribution {
         public var checkEstimate: Result?
 
         public init(_ distribution: PopulationDistribution, inputs: ParcelStudy.Inputs, units: ReportingUnits,
-                    assignment: DistrictAssignment, catchment: Catchment.Prepared?) throws {
+                    assignment: DistrictAssignment, catchment: Catchment.Prepared?,
+                    walking: NetworkCatchment.Prepared? = nil) throws {
             guard let cells = inputs.population else { return }
             let studyArea = try Geometry.unaryUnion(of: inputs.districts.geometries)
             let grid = try distribution.prepare(cells, studyArea: studyArea)
@@ -325,13 +326,20 @@ extension PopulationDistribution {
             if let catchment, let stops = inputs.stops {
                 methods.append(catchment.reachMethod)
                 if inputs.addresses != nil {
-                    for method in Catchment.Method.allCases where method != catchment.catchment.method {
+                    for method in [Catchment.Method.radius, .bufferUnion] where method != catchment.catchment.method {
                         var other = catchment.catchment
                         other.method = method
                         other.nearestFacility = false
                         methods.append(try other.prepare(stops).reachMethod)
                     }
                 }
+            }
+            if let walking {
+                // On foot: a receiver is in reach when its point on surface is within its mode's
+                // radius along the streets (``NetworkCatchment/Prepared/walk(_:)``).
+                methods.append(PopulationDistribution.ReachMethod(name: Catchment.Method.network.rawValue) { g in
+                    try walking.walk(g).servedOnFoot ? 1 : 0
+                })
             }
             guard let layer = inputs.addresses else { return }
             let addresses = try Addresses(layer, units: units, assignment: assignment, methods: methods)
@@ -367,6 +375,9 @@ extension Catchment.Prepared {
             return served ? 1 : 0
         case .bufferUnion:
             return try unionPrepared.intersects(g) ? 1 : 0
+        case .network:
+            // A crow-fly catchment never has this method (the network one is ``NetworkCatchment``).
+            return 0
         }
     }
 }

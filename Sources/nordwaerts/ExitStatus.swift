@@ -6,6 +6,7 @@ import Glibc
 import GeoCore
 import GeoIO
 import Scenario
+import StreetNetwork
 import UrbanAnalysis
 
 /// The exit codes every subcommand uses (sysexits.h), listed in `nordwaerts --help`.
@@ -79,6 +80,9 @@ extension ParsableCommand {
             if error.isMissingInput { throw ExitCode(ExitStatus.noInput.rawValue) }
             if case .invalidParameter = error { throw ExitCode(ExitStatus.usage.rawValue) }
             throw ExitCode(ExitStatus.dataError.rawValue)
+        } catch let error as NetworkError {
+            printError("nordwaerts: error: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
         } catch let error as GeometryError {
             printError("nordwaerts: error: \(error)")
             throw ExitCode(ExitStatus.dataError.rawValue)

@@ -50,6 +50,9 @@ struct GenerateCommand: ParsableCommand {
             try city.write(to: out)
             // The modelled timetable beside the layers (gtfs/; the other files are not touched).
             try TransitFeedGenerator().write(vrrStations: vrr, to: out + "/gtfs")
+            // The street network: a file of its own, so the layers above keep their bytes.
+            let streets = try generator.streets(.init(districts: districts, vrrStations: vrr, dbStations: db))
+            try streets.write(to: out + "/streets.geojson", options: GeoJSONWriteOptions(crs: .etrs89UTM32N, precision: 2))
             if source != out {
                 for name in EmbeddedData.realLayers {
                     guard let bytes = FileManager.default.contents(atPath: source + "/" + name) else {
@@ -60,7 +63,7 @@ struct GenerateCommand: ParsableCommand {
                     try file.commit()
                 }
             }
-            printError("generate: \(city.parcels.count) parcels, \(city.buildings.count) buildings, \(city.corridors.count) corridors → \(out)")
+            printError("generate: \(city.parcels.count) parcels, \(city.buildings.count) buildings, \(city.corridors.count) corridors, \(streets.count) street segments → \(out)")
         }
     }
 }

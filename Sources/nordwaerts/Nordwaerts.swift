@@ -21,7 +21,7 @@ struct Nordwaerts: ParsableCommand {
               output removed, previous results untouched
         """,
         version: Versions.toolkit,
-        subcommands: [VersionCommand.self, TransformCommand.self, InspectCommand.self, ConvertCommand.self, ValidateCommand.self, RunCommand.self, CompareCommand.self, PipelineCommand.self, GenerateCommand.self, BenchCommand.self]
+        subcommands: [VersionCommand.self, TransformCommand.self, InspectCommand.self, ConvertCommand.self, ValidateCommand.self, RunCommand.self, CompareCommand.self, PipelineCommand.self, GenerateCommand.self, BenchCommand.self, NetworkCommand.self]
     )
 
     static func main() {

@@ -40,7 +40,7 @@ import TestSupport
         #expect(!log.contains("Uncaught") && !log.contains("ERROR:CONSOLE"), "\(log.suffix(2000))")
         // One SVG per map; one path per district in each district map.
         let maps = try matches(#"<svg class="map" id="([^"]+)"(.*?)</svg>"#, dom)
-        #expect(maps.count == 11, "\(maps.map { $0[1] })")   // with the ÖV-Güteklassen
+        #expect(maps.count == 12, "\(maps.map { $0[1] })")   // with the ÖV-Güteklassen and the walking catchments
         // Choropleths colour shares, densities and indices, never raw totals.
         let ids = Set(maps.map { $0[1] })
         #expect(ids.isSuperset(of: ["map-served_share", "map-residents_in_reach_share", "map-residents_65p_in_reach_share",
@@ -66,7 +66,7 @@ import TestSupport
         let served = try #require(maps.first { $0[1] == "map-served_share" })[2]
         let pixelText = try #require(try matches(#"data-pixel-m="([0-9.]+)""#, dom).first)
         let pixel = try #require(Double(pixelText[1]))
-        let path = try #require(try matches(#"<path class="district" data-id="04" d="M([-0-9.]+) ([-0-9.]+)[LZ]"#, served).first)
+        let path = try #require(try matches(#"<path class="district" data-id="04" d="M([-0-9.]+) ([-0-9.]+)[lLZ]"#, served).first)
         let x = try #require(Double(path[1])), y = try #require(Double(path[2]))
         let easting = x, northing = -y
         let source = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dataset + "/stadtbezirke.geojson"))) as! [String: Any]

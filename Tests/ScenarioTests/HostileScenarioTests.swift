@@ -114,7 +114,7 @@ import Yams
         #expect(error({ _ = try Scenario(text: minimal + "  stop: {path: s.geojson}\n", file: "s") })?
             .description.contains("did you mean `stops`?") == true)
         #expect(message("analyses:\n  - kind: catchment\n    method: bufer-union")
-                == "s.yaml:6: 'analyses.0.method': 'bufer-union' is not one of radius, buffer-union (did you mean `buffer-union`?)")
+                == "s.yaml:6: 'analyses.0.method': 'bufer-union' is not one of radius, buffer-union, network (did you mean `buffer-union`?)")
         #expect(error({ _ = try Scenario(text: "inputs:\n  districts: {path: d.geojson}\n  parcels: {path: p.geojson, on_invalid: repiar}\n", file: "s") })?
             .description.contains("'repiar' is not one of keep, fail, skip, repair (did you mean `repair`?)") == true)
         // Far from every name: the list, not a guess.

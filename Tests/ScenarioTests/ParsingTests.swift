@@ -22,11 +22,12 @@ import UrbanAnalysis
     @Test func theDefaultScenarioParses() throws {
         let path = ExternalTools.packageRoot.appendingPathComponent("datasets/dortmund/scenario.yaml").path
         let s = try Scenario.load(path: path)
-        #expect(s.inputs.count == 12 && s.analysisKinds.count == 14)
+        #expect(s.inputs.count == 13 && s.analysisKinds.count == 15)
         #expect(s.study.population == PopulationDistribution())
         #expect(s.inputs.contains { $0.name == "population" && $0.spec.fields["age_65p"] == "a_65p" })
         #expect(s.transitQuality == TransitQuality(preset: .are))
         #expect(s.study.catchment == Catchment())
+        #expect(s.study.walking == Catchment(method: .network) && s.workingCRS == .etrs89UTM32N)
         #expect(s.study.emissions == EmissionZones() && s.study.solar == RooftopSolar())
         #expect(s.outputs == OutputSpec())
         #expect(s.effective.contains("quadrant_segments: 8"))

@@ -1,0 +1,60 @@
+import GeoCore
+
+/// Where a point meets the street network: the nearest point on the nearest walkable edge,
+/// interpolated along it (not the nearest node).
+public struct Snap: Sendable, Equatable {
+    /// The edge, and the way along it from its `edgeFrom` node (m).
+    public var edge: Int
+    public var along: Double
+    /// The straight distance from the point to the snap point (m): `snap_m`.
+    public var distance: Double
+    /// The snap point.
+    public var x: Double, y: Double
+}
+
+/// Snaps points onto a graph's edges, by default only onto its largest connected component.
+public struct EdgeSnapper: Sendable {
+    /// Which edges points may snap onto.
+    public enum Target: String, Codable, Sendable, CaseIterable {
+        /// The largest connected component (most nodes): a point is never stranded on an
+        /// island of a few edges, which would serve it from nowhere.
+        case largestComponent = "largest-component"
+        case anyComponent = "any-component"
+    }
+
+    public let graph: StreetGraph
+    public let target: Target
+    /// The edges points may snap onto, ascending; the index's positions refer to it.
+    let edges: [Int32]
+    let index: SpatialIndex
+
+    public init(graph: StreetGraph, target: Target = .largestComponent) {
+        self.graph = graph
+        self.target = target
+        let edges = (0..<graph.edgeCount).filter { target == .anyComponent || graph.component(ofEdge: $0) == 0 }.map(Int32.init)
+        self.edges = edges
+        index = SpatialIndex(edges.map { e in
+            let a = Int(graph.edgeFrom[Int(e)]), b = Int(graph.edgeTo[Int(e)])
+            return Envelope(minX: min(graph.x[a], graph.x[b]), minY: min(graph.y[a], graph.y[b]),
+                            maxX: max(graph.x[a], graph.x[b]), maxY: max(graph.y[a], graph.y[b]))
+        })
+    }
+
+    /// The nearest point on edge `e` to (px, py).
+    public func project(_ px: Double, _ py: Double, onto e: Int) -> Snap {
+        let a = Int(graph.edgeFrom[e]), b = Int(graph.edgeTo[e])
+        let ax = graph.x[a], ay = graph.y[a], dx = graph.x[b] - ax, dy = graph.y[b] - ay
+        let t = Swift.min(1, Swift.max(0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+        let sx = ax + t * dx, sy = ay + t * dy
+        return Snap(edge: e, along: t * graph.edgeLength[e], distance: (px - sx).hypot(py - sy), x: sx, y: sy)
+    }
+
+    /// The snap of a point: nearest edge (ties: the lowest edge number), nil when there is
+    /// no edge to snap onto.
+    public func snap(_ px: Double, _ py: Double) -> Snap? {
+        guard px.isFinite, py.isFinite else { return nil }
+        let box = Envelope(minX: px, minY: py, maxX: px, maxY: py)
+        guard let hit = index.nearest(to: box, k: 1, distance: { project(px, py, onto: Int(edges[$0])).distance }).first else { return nil }
+        return project(px, py, onto: Int(edges[hit.item]))
+    }
+}

@@ -1,0 +1,207 @@
+import ArgumentParser
+import FoundationEssentials
+import GeoCore
+import GeoIO
+import StreetNetwork
+
+/// `nordwaerts network`: a street layer as a graph, and walking distances on it.
+struct NetworkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "network",
+        abstract: "Look at a street layer as a graph, and measure walking distances on it.",
+        subcommands: [NetworkInspectCommand.self, NetworkWalkCommand.self]
+    )
+}
+
+/// The options both network subcommands share: how the street layer becomes a graph.
+struct StreetOptions: ParsableArguments {
+    @Option(help: "The CRS of the street layer, overriding the file's 'crs' member.")
+    var from: String?
+
+    @Option(help: "The metric working CRS the graph is built in (default EPSG:25832; EPSG:25833 for Berlin, EPSG:3067 for Helsinki).")
+    var to: String = "EPSG:25832"
+
+    @Option(help: "Which lines are walkable: all (default) or osm-walk (OpenStreetMap highway/foot/access, also in GDAL's other_tags).")
+    var preset: String = "all"
+
+    @Flag(name: .customLong("node-crossings"), help: "Node lines where they cross (centreline data without shared vertices).")
+    var nodeCrossings = false
+
+    @Option(name: .customLong("snap-to"), help: "largest-component (default) or any-component.")
+    var snapTo: String = "largest-component"
+
+    @Option(name: .customLong("max-snap-m"), help: "Beyond this distance (m) from the network a point is off it (default 250).")
+    var maxSnap: Double = 250
+
+    func validate() throws {
+        guard WalkableFilter(rawValue: preset) != nil else { throw ValidationError("--preset must be all or osm-walk, not '\(preset)'") }
+        guard EdgeSnapper.Target(rawValue: snapTo) != nil else { throw ValidationError("--snap-to must be largest-component or any-component, not '\(snapTo)'") }
+        guard maxSnap >= 0 else { throw ValidationError("--max-snap-m must be >= 0") }
+    }
+
+    var workingCRS: CRS {
+        get throws {
+            let crs = try CRS(to)
+            guard !crs.isGeographic else { throw CLIError(.usage, "--to \(to) is geographic (degrees): a street graph needs a metric CRS such as EPSG:25832") }
+            return crs
+        }
+    }
+
+    func read(_ path: String, rejects: RejectsReport?) throws -> (StreetLayerGraph, LayerReadSummary) {
+        try StreetLayerGraph.read(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false), crs: try workingCRS,
+                                  graph: StreetGraph.Options(preset: WalkableFilter(rawValue: preset)!, nodeCrossings: nodeCrossings),
+                                  rejects: rejects)
+    }
+
+    /// Points of a facility or origin layer in the working CRS (a polygon by its point on surface).
+    func points(_ path: String, from: String?) throws -> [(feature: Feature, x: Double, y: Double)] {
+        let stream = try FeatureStream(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false), crs: try workingCRS)
+        var out: [(Feature, Double, Double)] = []
+        while let batch = try stream.nextBatch({ f, _ -> (Feature, Double, Double) in
+            let p = f.geometry!.type == .point ? f.geometry! : try f.geometry!.pointOnSurface()
+            return (f, p.x ?? .nan, p.y ?? .nan)
+        }) { out += batch }
+        return out
+    }
+}
+
+struct NetworkInspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Describe a street layer as a graph: nodes, edges, km, components, the largest one's share, facilities off the network.",
+        discussion: """
+        Lines meet only where they share a vertex (bridges and tunnels stay apart, as \
+        OpenStreetMap models them); --node-crossings nodes them where they cross. Lines that \
+        give no edge are listed with their reason.
+
+        Examples:
+          nordwaerts network inspect datasets/dortmund/streets.geojson --facilities datasets/dortmund/stops.geojson
+          nordwaerts network inspect dortmund-lines.geojson --preset osm-walk --json
+        """
+    )
+
+    @Argument(help: "The street layer (GeoJSON lines).")
+    var streets: String
+
+    @OptionGroup var street: StreetOptions
+
+    @Option(help: "A facility layer (stops) to check against the network: how many are off it.")
+    var facilities: String?
+
+    @Flag(help: "Print the statistics as JSON (for scripts).")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let (made, summary) = try street.read(streets, rejects: nil)
+            let snapper = EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!)
+            let reach = try facilities.map { path in
+                NetworkReach(snapper: snapper, facilities: try street.points(path, from: nil).map { (x: $0.x, y: $0.y) }, cutoff: 0, maxSnap: street.maxSnap)
+            }
+            let stats = GraphStatistics(made.graph, reach: reach)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+                return
+            }
+            print("file:        \(streets) (\(summary.read) features: \(made.used) lines used, \(made.filteredOut) not walkable by --preset \(street.preset), \(made.problems.count + summary.rejected) unusable)")
+            print("graph:       \(stats.nodes) nodes, \(stats.edges) edges, \(decimalText(stats.kilometres, decimals: 3)) km in \(street.to)")
+            print("components:  \(stats.components); the largest holds \(stats.largestComponentNodes) nodes (\(decimalText(100 * stats.largestComponentNodeShare, decimals: 1)) %) and \(decimalText(100 * stats.largestComponentLengthShare, decimals: 1)) % of the length")
+            print("dead ends:   \(stats.deadEnds)")
+            if made.zeroLengthSegments > 0 { print("dropped:     \(made.zeroLengthSegments) zero-length segments (repeated vertices)") }
+            if let reach {
+                print("facilities:  \(reach.facilitySnaps.count), of which \(reach.offNetwork.count) off the network (farther than \(decimalText(street.maxSnap, decimals: 1)) m from the \(street.snapTo))")
+            }
+            for p in made.problems.prefix(20) { print("unusable:    feature \(p.feature)\(p.id.map { " (id \($0))" } ?? ""): \(p.reason)") }
+        }
+    }
+}
+
+struct NetworkWalkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "walk",
+        abstract: "Walking distance on the street network from every origin to its nearest facility, as CSV (id, walk_m, walk_stop, snap_m).",
+        discussion: """
+        walk_m = snap_m(origin) + shortest path between the snap points + snap_m(facility); \
+        empty when no facility is within --cutoff-m or the origin is off the network. Polygons \
+        start from their point on surface.
+
+        Example:
+          nordwaerts network walk streets.geojson --facilities stops.geojson --origins parcels.geojson --out walk.csv --cutoff-m 1000
+        """
+    )
+
+    @Argument(help: "The street layer (GeoJSON lines).")
+    var streets: String
+
+    @OptionGroup var street: StreetOptions
+
+    @Option(help: "The facility layer (stops).")
+    var facilities: String
+
+    @Option(help: "The origins (parcels, addresses).")
+    var origins: String
+
+    @Option(name: .customLong("origins-from"), help: "The CRS of the origins, overriding the file's (CSV needs it).")
+    var originsFrom: String?
+
+    @Option(help: "The CSV to write.")
+    var out: String
+
+    @Option(name: .customLong("cutoff-m"), help: "The longest walk (m) searched (default 1000).")
+    var cutoff: Double = 1000
+
+    @Option(name: .customLong("name-field"), help: "The facility name field (default name).")
+    var nameField: String = "name"
+
+    func run() throws {
+        try reportingErrors {
+            guard cutoff > 0 else { throw CLIError(.usage, "--cutoff-m must be > 0") }
+            let (made, _) = try street.read(streets, rejects: nil)
+            let stops = try street.points(facilities, from: nil)
+            let names = stops.enumerated().map { i, s in s.feature.properties[nameField].map(\.description) ?? s.feature.displayID ?? String(i + 1) }
+            let reach = NetworkReach(snapper: EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!),
+                                     facilities: stops.map { (x: $0.x, y: $0.y) }, cutoff: cutoff, maxSnap: street.maxSnap)
+            if reach.offNetwork.count == stops.count { printError("nordwaerts: warning: every facility is off the network: no origin is reached") }
+            let file = try OutputFile(path: out)
+            do {
+                try file.write("id,walk_m,walk_stop,snap_m\n")
+                let stream = try FeatureStream(path: origins, options: ReadOptions(crs: try originsFrom.map { try CRS($0) }, keepZ: false), crs: try street.workingCRS)
+                var index = 0, reached = 0, off = 0
+                while let batch = try stream.nextBatch({ f, _ -> (String, NetworkReach.Walk) in
+                    let g = f.geometry!
+                    let p = g.type == .point ? g : try g.pointOnSurface()
+                    return (f.displayID ?? "", reach.walk(fromX: p.x ?? .nan, y: p.y ?? .nan))
+                }) {
+                    try file.append { bytes in
+                        for (id, walk) in batch {
+                            index += 1
+                            bytes += Array((id.isEmpty ? String(index) : csvField(id)).utf8)
+                            bytes.append(UInt8(ascii: ","))
+                            if let d = walk.distance { TextFields.appendShortest(d, to: &bytes); reached += 1 }
+                            bytes.append(UInt8(ascii: ","))
+                            if let f = walk.facility { bytes += Array(csvField(names[f]).utf8) }
+                            bytes.append(UInt8(ascii: ","))
+                            if let s = walk.snap { TextFields.appendShortest(s.distance, to: &bytes) }
+                            bytes.append(UInt8(ascii: "\n"))
+                            if walk.offNetwork { off += 1 }
+                        }
+                    }
+                }
+                try file.commit()
+                printError("\(index) origins: \(reached) within \(decimalText(cutoff, decimals: 0)) m of a facility, \(off) off the network; "
+                           + "\(stops.count - reach.offNetwork.count) of \(stops.count) facilities on the network (\(made.graph.nodeCount) nodes, \(made.graph.edgeCount) edges)")
+            } catch {
+                file.abandon()
+                throw error
+            }
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Walking distance on the street network, side by side: `nordwaerts network walk` against
+networkx and pandana, in one run.
+
+    python3 bench/network_bench.py [--sizes 100000] [--runs 2] [--work DIR] [--venv DIR] [--no-addresses]
+
+Cases (cutoff 1,000 m, reading and graph building included in every time):
+- `parcels N`: the N parcels of ../shared/bench/gen_data.py (seed 7; polygons, from their point
+  on surface) to its stops (stadtbahn and rail every 700-900 m), on the street network that
+  `nordwaerts generate --parcels N` draws for the same city (its grid scales with N);
+- `addresses`: the 109,700 real address points of ../shared/data/dortmund/kor-addrlink (CSV,
+  RW/HW in EPSG:25832) to the embedded dataset's 1,004 VRR stops, on the 100,000-parcel streets.
+
+Peers, reading the same files: networkx (bench/peer_network_networkx.py: multi-source
+Dijkstra with cutoff on edges split at the facilities, Shapely STRtree snapping; the same
+definition, so walk_m is compared feature by feature to 1e-6 m) and pandana
+(bench/peer_network_pandana.py: contraction hierarchies, preprocessing counted; nearest-node
+semantics, so timed only). Each command is timed as a whole process (best of --runs); peak RSS
+by /proc polling. The venv needs networkx, shapely, pandana (pip install networkx shapely==2.2.0
+pandana). Standard library only here.
+"""
+import argparse, csv, json, os, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+NW = os.path.join(ROOT, ".build", "release", "nordwaerts")
+
+
+def timed(cmd):
+    """Wall seconds and peak RSS (MiB) of one process, its stdout's last line."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"): peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
+    return wall, peak / 1024, (out.strip().splitlines() or [""])[-1]
+
+
+def best(cmd, runs):
+    results = [timed(cmd) for _ in range(runs)]
+    return min(results, key=lambda r: r[0])
+
+
+def compare(ours, theirs):
+    """Features compared, walk_m equal to 1e-6 m, and reached by one side only."""
+    a = list(csv.DictReader(open(ours))); b = list(csv.DictReader(open(theirs)))
+    assert len(a) == len(b), (len(a), len(b))
+    equal = differ = 0
+    for x, y in zip(a, b):
+        if x["walk_m"] == "" and y["walk_m"] == "": equal += 1
+        elif x["walk_m"] and y["walk_m"] and abs(float(x["walk_m"]) - float(y["walk_m"])) <= 1e-6: equal += 1
+        else: differ += 1
+    return len(a), equal, differ
+
+
+def load():
+    """The machine's load average over the last minute (other engineers share it)."""
+    return os.getloadavg()[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", nargs="+", type=int, default=[100000])
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "nordwaerts-network-bench"))
+    ap.add_argument("--venv", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "networkvenv"))
+    ap.add_argument("--no-addresses", action="store_true")
+    ap.add_argument("--no-pandana", action="store_true")
+    args = ap.parse_args()
+    py = os.path.join(args.venv, "bin", "python")
+    subprocess.run(["swift", "build", "-c", "release", "--product", "nordwaerts"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    os.makedirs(args.work, exist_ok=True)
+    cases = []
+    for n in args.sizes:
+        data, city = f"{args.work}/gen{n}", f"{args.work}/city{n}"
+        if not os.path.exists(f"{data}/parcels.geojson"):
+            subprocess.run([sys.executable, f"{SHARED}/bench/gen_data.py", "--out", data, "--parcels", str(n)], check=True, stdout=subprocess.DEVNULL)
+        if not os.path.exists(f"{city}/streets.geojson"):
+            subprocess.run([NW, "generate", "--parcels", str(n), "--out", city], check=True, stderr=subprocess.DEVNULL)
+        cases.append((f"parcels {n:,}", f"{city}/streets.geojson", f"{data}/stops.geojson", f"{data}/parcels.geojson", []))
+    if not args.no_addresses:
+        streets = f"{args.work}/city100000/streets.geojson"
+        if not os.path.exists(streets):
+            subprocess.run([NW, "generate", "--parcels", "100000", "--out", f"{args.work}/city100000"], check=True, stderr=subprocess.DEVNULL)
+        stops = f"{args.work}/vrr_stops_25832.geojson"
+        subprocess.run([NW, "convert", f"{ROOT}/datasets/dortmund/vrr_stations.geojson", stops, "--to", "EPSG:25832", "--precision", "3"],
+                       check=True, stderr=subprocess.DEVNULL)
+        cases.append(("addresses 109,700", streets, stops, f"{SHARED}/data/dortmund/kor-addrlink/dortmund_adressen.csv", ["--origins-from", "EPSG:25832"]))
+
+    rows = []
+    for name, streets, stops, origins, extra in cases:
+        out = f"{args.work}/out-{name.split()[0]}-{os.path.basename(os.path.dirname(origins))}"
+        os.makedirs(out, exist_ok=True)
+        common = [streets, "--facilities", stops, "--origins", origins, "--cutoff-m", "1000"]
+        l0 = load()
+        ours = best([NW, "network", "walk"] + common + extra + ["--out", f"{out}/swift.csv"], args.runs)
+        nx = best([py, f"{ROOT}/bench/peer_network_networkx.py"] + common + ["--out", f"{out}/networkx.csv"], args.runs)
+        pd = None if args.no_pandana else best([py, f"{ROOT}/bench/peer_network_pandana.py"] + common + ["--out", f"{out}/pandana.csv"], args.runs)
+        count, equal, differ = compare(f"{out}/swift.csv", f"{out}/networkx.csv")
+        row = {"case": name, "swift_s": ours[0], "swift_rss": ours[1], "networkx_s": nx[0], "networkx_rss": nx[1],
+               "pandana_s": pd[0] if pd else None, "pandana_rss": pd[1] if pd else None,
+               "features": count, "equal": equal, "differ": differ, "load": max(l0, load()), "networkx_stages": nx[2]}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print()
+    print("| case | nordwaerts | networkx | ratio | pandana | ratio | peak RSS (ours / networkx / pandana) | walk_m = networkx (1e-6 m) | load |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |")
+    for r in rows:
+        pd_s = f"{r['pandana_s']:.2f} s" if r["pandana_s"] else "–"
+        pd_r = f"{r['pandana_s'] / r['swift_s']:.1f}×" if r["pandana_s"] else "–"
+        print(f"| {r['case']} | {r['swift_s']:.2f} s | {r['networkx_s']:.2f} s | {r['networkx_s'] / r['swift_s']:.1f}× | {pd_s} | {pd_r} | "
+              f"{r['swift_rss']:.0f} / {r['networkx_rss']:.0f} / {r['pandana_rss'] or 0:.0f} MiB | {r['equal']:,} of {r['features']:,} | {r['load']:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
