@@ -36,13 +36,18 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "GeoCore",
             dependencies: ["CGEOS", "CPROJ"]
         ),
         .target(
             name: "GeoIO",
-            dependencies: ["GeoCore"]
+            dependencies: ["GeoCore", "CSQLite"]
         ),
         .target(
             name: "UrbanAnalysis",

@@ -57,8 +57,12 @@ public struct ReadOptions: Sendable {
     /// bytes a feature). A caller that finds repeats itself (the STANDARD PIPELINE does, in its
     /// id-sorted table) turns it off, so that memory stays flat.
     public var countsRepeatedIDs: Bool
+    /// For GeoPackage: the feature table to read (nil: the only one).
+    public var layer: String?
 
-    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil, countsRepeatedIDs: Bool = true) {
+    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil, countsRepeatedIDs: Bool = true,
+                layer: String? = nil) {
+        self.layer = layer
         self.crs = crs
         self.keepZ = keepZ
         self.xColumn = xColumn
@@ -69,10 +73,11 @@ public struct ReadOptions: Sendable {
 
 /// The input formats and how a file's name picks one.
 public enum InputFormat: String, Sendable, CaseIterable {
-    case geojson, csv
+    case geojson, csv, gpkg
 
     public static func forPath(_ path: String) -> InputFormat {
-        path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".tsv") ? .csv : .geojson
+        if path.lowercased().hasSuffix(".gpkg") { return .gpkg }
+        return path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".tsv") ? .csv : .geojson
     }
 }
 
@@ -81,5 +86,6 @@ public func openFeatureReader(path: String, format: InputFormat? = nil, options:
     switch format ?? InputFormat.forPath(path) {
     case .geojson: return try GeoJSONReader(path: path, options: options)
     case .csv: return try CSVPointReader(path: path, options: options)
+    case .gpkg: return try GeoPackageReader(path: path, layer: options.layer, options: options)
     }
 }

@@ -7,7 +7,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The CRS of the input, overriding the file's 'crs' member (required for CSV).")
     var from: String?
 
-    @Option(name: .customLong("input-format"), help: "geojson or csv (default: by the file's extension).")
+    @Option(name: .customLong("input-format"), help: "geojson, csv or gpkg (default: by the file's extension).")
     var inputFormat: String?
 
     @Option(help: "CSV: the column holding x (easting, longitude). Default: x, lon, RW, easting, ...")
@@ -19,15 +19,18 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .customLong("drop-z"), help: "Drop z coordinates (default: keep them).")
     var dropZ = false
 
+    @Option(help: "GeoPackage: the feature table to read (default: the only one).")
+    var layer: String?
+
     func validate() throws {
         if let inputFormat, InputFormat(rawValue: inputFormat) == nil {
-            throw ValidationError("--input-format must be geojson or csv, not '\(inputFormat)'")
+            throw ValidationError("--input-format must be geojson, csv or gpkg, not '\(inputFormat)'")
         }
     }
 
     func openReader(_ path: String) throws -> any FeatureReader {
         let crs = try from.map { try CRS($0) }
         return try openFeatureReader(path: path, format: inputFormat.flatMap(InputFormat.init(rawValue:)),
-                                     options: ReadOptions(crs: crs, keepZ: !dropZ, xColumn: x, yColumn: y))
+                                     options: ReadOptions(crs: crs, keepZ: !dropZ, xColumn: x, yColumn: y, layer: layer))
     }
 }
