@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=${FUZZ_BUILD:-.build-fuzz}
 mkdir -p "$build"
-flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -I Sources/CGEOS -I Sources/CPROJ
+flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library -I Sources/CGEOS -I Sources/CPROJ -I Sources/CSQLite
        $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g'))
 
 compile() { # module sources...
@@ -28,11 +28,12 @@ compile GeoCore Sources/GeoCore/*.swift 2> "$build/build.log" || { cat "$build/b
 compile GeoIO Sources/GeoIO/*.swift 2>> "$build/build.log" || { cat "$build/build.log"; exit 1; }
 
 status=0
-for harness in geojson csv; do
+for harness in geojson csv gpkgblob; do
   source_file=Fuzz/$( [ $harness = geojson ] && echo GeoJSONFuzz || echo CSVFuzz ).swift
+  [ $harness = gpkgblob ] && source_file=Fuzz/GeoPackageBlobFuzz.swift
   # (ld.gold warns about ASan's local symbols; the warnings go to the build log.)
   swiftc "${flags[@]}" -I "$build" "$source_file" "$build/GeoCore.o" "$build/GeoIO.o" \
-    $(pkg-config --libs geos proj) -lgeos_c -o "$build/fuzz-$harness" 2>> "$build/build.log" || { tail -50 "$build/build.log"; exit 1; }
+    $(pkg-config --libs geos proj sqlite3) -lgeos_c -o "$build/fuzz-$harness" 2>> "$build/build.log" || { tail -50 "$build/build.log"; exit 1; }
   corpus="$build/corpus-$harness"
   mkdir -p "$corpus" "Fuzz/regressions/$harness" "$build/artifacts-$harness"
   dict=()

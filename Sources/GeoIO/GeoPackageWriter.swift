@@ -87,8 +87,7 @@ public final class GeoPackageWriter {
             for layer in layers { try layer.finish() }
             try db.execute("COMMIT;")
             finished = true
-            // The connection closes when the writer goes; the file is complete on disk now.
-            try db.execute("PRAGMA locking_mode = NORMAL; SELECT 1;")
+            db.close()
         } catch {
             abandon()
             throw GeoPackageWriter.outputError(error, path: path)
@@ -390,7 +389,7 @@ public final class GeoPackageLayerWriter {
                 let headerSize = geometry.isEmpty ? 8 : 40
                 promoted.removeAll(keepingCapacity: true)
                 promoted.append(contentsOf: bytes.prefix(headerSize))
-                let code = UInt32(written.rawValue - 2) + (geometry.hasZ ? 1000 : 0)
+                let code = UInt32(written.rawValue) + (geometry.hasZ ? 1000 : 0)  // GEOS numbers Multi types as WKB does
                 promoted.append(1)
                 for shift in stride(from: 0, to: 32, by: 8) { promoted.append(UInt8(truncatingIfNeeded: code >> UInt32(shift))) }
                 let parts: UInt8 = geometry.isEmpty ? 0 : 1
@@ -510,6 +509,7 @@ public final class GeoPackageLayerWriter {
             try contents.step()
         }
         try buildSpatialIndex()
+        insert = nil
     }
 
     /// The R-tree extension (GeoPackage 1.3 Annex F.3) with the triggers GDAL writes, filled in

@@ -25,7 +25,17 @@ final class SQLiteDatabase {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    private var closed = false
+
+    deinit { close() }
+
+    /// Closes the connection (and releases its locks); statements still alive are finalized
+    /// later by their owners (sqlite3_close_v2 waits for them).
+    func close() {
+        guard !closed else { return }
+        closed = true
+        sqlite3_close_v2(handle)
+    }
 
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
