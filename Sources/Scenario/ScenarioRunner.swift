@@ -124,6 +124,7 @@ public struct ScenarioRunner: Sendable {
         let parcelWriter = standard
             ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: .etrs89UTM32N)
             : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: .etrs89UTM32N) : nil)
+        let package = !standard && scenario.outputs.writes("gpkg") ? try ResultPackage(path: directory + "/results.gpkg") : nil
         var done = 0
         for (name, spec) in parcelInputs {
             var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
@@ -145,6 +146,7 @@ public struct ScenarioRunner: Sendable {
                     if let encoded { try parcelWriter?.writeEncoded(encoded.bytes[...], bounds: encoded.bounds) }
                     if standard { standardLines.append(csv[...]) }
                 }
+                if wanted.contains("parcels") { try package?.addParcels(batch.compactMap { $0?.0.feature }) }
                 done += batch.count
                 progress(done)
             }
@@ -215,6 +217,14 @@ public struct ScenarioRunner: Sendable {
         for (name, layer) in results where wanted.contains(name) {
             try layer.write(to: directory + "/\(name).geojson", options: options)
             files.append("\(name).geojson")
+        }
+        for (name, layer) in results where wanted.contains(name) { try package?.add(name, layer) }
+        if let package { try package.finish(); files.append("results.gpkg") }
+        if scenario.outputs.writes("qgis") {
+            let title = "Nordwärts: " + (scenario.file.split(separator: "/").last.map(String.init) ?? scenario.file) + (variant.map { ", variant \($0.name)" } ?? "")
+            try QGISProject(title: title, results: results, package: package, geojsonCRS: outputCRS, files: files, districts: districts)
+                .write(to: directory + "/project.qgz")
+            files.append("project.qgz")
         }
         log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: .etrs89UTM32N).count) with development potential, "
             + "\(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
