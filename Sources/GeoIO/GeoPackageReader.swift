@@ -28,6 +28,8 @@ public final class GeoPackageReader: FeatureReader {
     public let crs: CRS
     public let warnings: [String] = []
     public let layer: GeoPackageLayerInfo
+    /// Where the CRS came from, for `inspect`.
+    public let crsOrigin: String
     private let db: SQLiteDatabase
     private let statement: SQLiteStatement
     private let srsID: Int32
@@ -61,6 +63,7 @@ public final class GeoPackageReader: FeatureReader {
         }
         self.layer = chosen
         srsID = Int32(truncatingIfNeeded: chosen.srsID)
+        crsOrigin = options.crs == nil ? "GeoPackage's gpkg_spatial_ref_sys (srs_id \(chosen.srsID))" : "given"
         if let given = options.crs {
             crs = given
         } else {
@@ -91,11 +94,6 @@ public final class GeoPackageReader: FeatureReader {
     public static func layers(path: String) throws -> [GeoPackageLayerInfo] {
         let db = try open(path)
         return try layers(in: db, path: path)
-    }
-
-    /// Whether a file starts like SQLite (for choosing a reader by content).
-    public static func looksLikeGeoPackage(_ path: String) -> Bool {
-        path.lowercased().hasSuffix(".gpkg")
     }
 
     // MARK: Opening and checking

@@ -365,6 +365,25 @@ public final class GeoPackageLayerWriter {
         try add(feature, encoded: encoded.map { ($0, blob[$0.range]) })
     }
 
+    /// Writes features in order, their geometries encoded on all cores (in pieces of 8192,
+    /// so that memory for blobs stays bounded).
+    public func add(contentsOf features: [Feature]) throws {
+        let srsID = srsID, keepZ = keepZ
+        var start = 0
+        while start < features.count {
+            let end = Swift.min(features.count, start + 8192)
+            let blobs: [(bytes: [UInt8], encoded: EncodedGeometry?)] = try concurrentChunks(end - start, chunks: Cores.available * 4) { i, _ in
+                var bytes: [UInt8] = []
+                let encoded = try GeoPackageLayerWriter.encodeGeometry(features[start + i].geometry, srsID: srsID, keepZ: keepZ, into: &bytes)
+                return (bytes, encoded)
+            }
+            for (i, blob) in blobs.enumerated() {
+                try add(features[start + i], encoded: blob.encoded.map { ($0, blob.bytes[$0.range]) })
+            }
+            start = end
+        }
+    }
+
     /// Writes one feature whose geometry a worker encoded. A repeated integer id (it becomes
     /// the fid, which is unique) throws `IOError.badFeature`.
     public func add(_ feature: Feature, encoded: (EncodedGeometry, ArraySlice<UInt8>)?) throws {

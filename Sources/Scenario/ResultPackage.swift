@@ -43,7 +43,7 @@ final class ResultPackage {
                                           style: RunStyles.style(for: "parcels", layer: sample)?.qml)
             tables.append(Table(name: "parcels", shape: .polygon, multi: types.contains(.multiPolygon), count: 0))
         }
-        for f in features { try parcels!.add(f) }
+        try parcels!.add(contentsOf: features)
         tables[tables.firstIndex { $0.name == "parcels" }!].count += features.count
     }
 
@@ -59,10 +59,11 @@ final class ResultPackage {
         let style = RunStyles.style(for: name, layer: layer)
         let table = try writer.addLayer(name: name, crs: .etrs89UTM32N, fields: schema.fields.map { ($0.name, $0.type) },
                                         geometryTypes: types, keepZ: false, style: style?.qml)
-        for var f in layer.features {
-            if let transformer, let g = f.geometry { f.geometry = try transformer.transform(g) }
-            try table.add(f)
+        var features = layer.features
+        if let transformer {
+            for i in features.indices { if let g = features[i].geometry { features[i].geometry = try transformer.transform(g) } }
         }
+        try table.add(contentsOf: features)
         let shape = style?.shape ?? .polygon
         tables.append(Table(name: name, shape: shape, multi: table.promotes || types.contains { $0.isCollection }, count: layer.count))
     }
