@@ -260,6 +260,9 @@ public final class GeoPackageLayerWriter {
     private var boxes: [(id: Int64, box: Envelope)] = []
     private var blob: [UInt8] = []
     private var promoted: [UInt8] = []
+    /// The property names of the previous feature and their columns.
+    private var lastNames: [String] = []
+    private var lastColumns: [Int] = []
     public private(set) var count = 0
 
     /// The column a GeoJSON id that is not an integer goes to (integer ids become the fid).
@@ -423,14 +426,22 @@ public final class GeoPackageLayerWriter {
         } else {
             try insert.bindNull(at: 2)
         }
-        for (name, value) in feature.properties {
-            var column = positions[name.lowercased()]
-            if column == nil {
-                if name.lowercased() == "fid" || name.lowercased() == "geom" { continue }
-                column = try addColumn(name, value.fieldType == .null ? .string : value.fieldType)
-                try rebind(feature, encoded: encoded)
+        // Features of a layer mostly list the same names in the same order: the columns of
+        // the previous feature are tried first, so names are hashed only when they change.
+        for (k, entry) in feature.properties.entries.enumerated() {
+            var column: Int?
+            if k < lastNames.count, lastNames[k] == entry.name {
+                column = lastColumns[k]
+            } else {
+                column = positions[entry.name.lowercased()]
+                if column == nil {
+                    if ["fid", "geom"].contains(entry.name.lowercased()) { continue }
+                    column = try addColumn(entry.name, entry.value.fieldType == .null ? .string : entry.value.fieldType)
+                    try rebind(feature, encoded: encoded)
+                }
+                if k < lastNames.count { lastNames[k] = entry.name; lastColumns[k] = column! } else { lastNames.append(entry.name); lastColumns.append(column!) }
             }
-            try bind(value, column: column!)
+            try bind(entry.value, column: column!)
         }
         do {
             try insert.step()
@@ -465,8 +476,8 @@ public final class GeoPackageLayerWriter {
         let index = column + 3
         let declared = columns[column].type
         let type = value.fieldType
-        let typed: Set<FieldType> = [.boolean, .integer, .double, .null]
-        if type != .null && type != declared && typed.contains(declared)
+        let typed = declared == .boolean || declared == .integer || declared == .double || declared == .null
+        if type != .null && type != declared && typed
             && !(declared == .double && type == .integer) && !(declared == .integer && type == .boolean) {
             let target = (columns[column].widened ?? declared).merged(with: type)
             columns[column].widened = target == .mixed ? .string : target
@@ -531,35 +542,15 @@ public final class GeoPackageLayerWriter {
         insert = nil
     }
 
-    /// The R-tree extension (GeoPackage 1.3 Annex F.3) with the triggers GDAL writes, filled in
-    /// bulk: envelopes sorted into strips (x) and, within a strip, by y, so that consecutive
-    /// inserts land in the same nodes.
+    /// The R-tree extension (GeoPackage 1.3 Annex F.3) with the triggers GDAL writes, packed in
+    /// bulk (`RTreeBulkLoad`) from the envelopes kept while inserting.
     private func buildSpatialIndex() throws {
         let t = name, c = "geom", i = "fid"
         let rtree = sqlIdentifier("rtree_\(t)_\(c)")
         let T = sqlIdentifier(t), C = sqlIdentifier(c), I = sqlIdentifier(i)
         try db.execute("CREATE VIRTUAL TABLE \(rtree) USING rtree(id, minx, maxx, miny, maxy);")
-        if !boxes.isEmpty {
-            let strips = max(1, Int(Double(boxes.count).squareRoot() / 8))
-            let width = (extent.maxX - extent.minX) / Double(strips)
-            func strip(_ e: Envelope) -> Int { width > 0 ? min(strips - 1, Int(((e.minX + e.maxX) / 2 - extent.minX) / width)) : 0 }
-            boxes.sort { a, b in
-                let sa = strip(a.box), sb = strip(b.box)
-                if sa != sb { return sa < sb }
-                return (a.box.minY + a.box.maxY) < (b.box.minY + b.box.maxY)
-            }
-            let insert = try db.prepare("INSERT INTO \(rtree) VALUES (?, ?, ?, ?, ?)")
-            for (id, box) in boxes {
-                try insert.bindInteger(id, at: 1)
-                try insert.bindReal(box.minX, at: 2)
-                try insert.bindReal(box.maxX, at: 3)
-                try insert.bindReal(box.minY, at: 4)
-                try insert.bindReal(box.maxY, at: 5)
-                try insert.step()
-                insert.reset()
-            }
-            boxes = []
-        }
+        try RTreeBulkLoad(db: db, table: "rtree_\(t)_\(c)").load(boxes)
+        boxes = []
         let values = "NEW.\(I), ST_MinX(NEW.\(C)), ST_MaxX(NEW.\(C)), ST_MinY(NEW.\(C)), ST_MaxY(NEW.\(C))"
         try db.execute("""
             CREATE TRIGGER \(sqlIdentifier("rtree_\(t)_\(c)_insert")) AFTER INSERT ON \(T) WHEN (new.\(C) NOT NULL AND NOT ST_IsEmpty(NEW.\(C))) BEGIN INSERT OR REPLACE INTO \(rtree) VALUES (\(values)); END;

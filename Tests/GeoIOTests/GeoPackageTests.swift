@@ -241,6 +241,35 @@ import TestSupport
         #expect(ours == theirs)
     }
 
+    /// The R-tree is packed by us (its shadow tables written directly): SQLite's rtreecheck
+    /// finds it sound, and window queries through it find exactly the boxes a scan finds.
+    @Test func bulkLoadedRTreeAnswersWindowQueriesLikeAScan() throws {
+        let path = try ExternalTools.temporaryDirectory().appendingPathComponent("boxes.gpkg").path
+        var generator = SystemRandomNumberGenerator()
+        var boxes: [Envelope] = []
+        let writer = try GeoPackageWriter(path: path)
+        let layer = try writer.addLayer(name: "boxes", crs: utm, fields: [], geometryTypes: [.polygon])
+        var features: [Feature] = []
+        for _ in 0..<20_000 {
+            // Quarter metres are exact in 32-bit floats, so no box sits on a rounding edge.
+            let x = Double(Int.random(in: 0..<40_000, using: &generator)) / 4, y = Double(Int.random(in: 0..<40_000, using: &generator)) / 4
+            let w = Double(Int.random(in: 1..<200, using: &generator)) / 4, h = Double(Int.random(in: 1..<200, using: &generator)) / 4
+            boxes.append(Envelope(minX: x, minY: y, maxX: x + w, maxY: y + h))
+            features.append(Feature(geometry: try Geometry(polygon: [Coordinate(x: x, y: y), Coordinate(x: x + w, y: y), Coordinate(x: x + w, y: y + h), Coordinate(x: x, y: y)], crs: utm)))
+        }
+        try layer.add(contentsOf: features)
+        try writer.finish()
+        #expect(try GeoPackageChecks.rtreeCheck(path, table: "boxes") == "ok")
+        #expect(try GeoPackageChecks.sqlite(path, "SELECT count(*) FROM rtree_boxes_geom_rowid; SELECT max(nodeno) FROM rtree_boxes_geom_node;") == "20000\n402")   // 393 leaves of ≤ 51, 8 nodes above them, the root
+        for _ in 0..<20 {
+            let a = Double(Int.random(in: 0..<9000, using: &generator)) + 0.125, b = Double(Int.random(in: 0..<9000, using: &generator)) + 0.125
+            let window = Envelope(minX: a, minY: b, maxX: a + 700, maxY: b + 400)
+            let expected = boxes.filter { $0.maxX >= window.minX && $0.minX <= window.maxX && $0.maxY >= window.minY && $0.minY <= window.maxY }.count
+            let found = try GeoPackageChecks.sqlite(path, "SELECT count(*) FROM rtree_boxes_geom WHERE maxx >= \(window.minX) AND minx <= \(window.maxX) AND maxy >= \(window.minY) AND miny <= \(window.maxY)")
+            #expect(found == String(expected), "\(window)")
+        }
+    }
+
     @Test func wkbOfEveryTypeRoundTripsThroughTheBlobCodec() throws {
         let wkts = ["POINT (1 2)", "POINT Z (1 2 3)", "LINESTRING (0 0, 1 1, 2 0)", "POLYGON EMPTY", "MULTIPOINT ((0 0), (1 1))",
                     "MULTILINESTRING ((0 0, 1 1), (2 2, 3 3))", "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY)",
