@@ -191,17 +191,18 @@ public final class GeoPackageReader: FeatureReader {
             let fid = statement.value(at: 0).integer ?? Int64(index + 1)
             var blob: [UInt8]?
             if !statement.isNull(1) { blob = statement.withBlob(at: 1) { Array($0) } }
-            var properties = Properties()
+            var entries: [(name: String, value: PropertyValue)] = []
+            entries.reserveCapacity(columns.count)
             var id = FeatureID.integer(fid)
-            for (k, column) in columns.enumerated() {
+            for k in columns.indices {
                 let value = statement.value(at: k + 2)
                 if k == idColumn {
                     if case let .text(text) = value { id = .string(text) } else if case let .integer(i) = value { id = .integer(i) }
                     continue
                 }
-                properties.append(column.name, GeoPackageReader.property(value, column.kind))
+                entries.append((columns[k].name, GeoPackageReader.property(value, columns[k].kind)))
             }
-            rows.append(Row(index: index, fid: fid, id: id, blob: blob, properties: properties))
+            rows.append(Row(index: index, fid: fid, id: id, blob: blob, properties: Properties(entries)))
             index += 1
         }
         return rows
