@@ -385,13 +385,24 @@ struct WKBReader {
         }
     }
 
+    /// A polygon's rings. Empty rings carry nothing: an empty hole is dropped, an empty
+    /// exterior with no other ring is an empty polygon, and an empty exterior with holes is an
+    /// error (GEOS refuses it; nothing can be drawn of it).
     mutating func polygon(z: Bool, m: Bool, into flat: inout Flat, keep3: Bool) throws {
         let rings = try count("rings", minimumBytes: 4)
-        flat.counts.append(rings)
-        for _ in 0..<rings {
+        let countAt = flat.counts.count
+        flat.counts.append(0)
+        var kept = 0
+        for k in 0..<rings {
             let n = try count("positions", minimumBytes: 16)
+            if n == 0 {
+                if k == 0 && rings > 1 { throw Failure("a WKB Polygon has an empty exterior ring but \(rings - 1) more rings") }
+                continue
+            }
             flat.counts.append(n)
             try positions(n, z: z, m: m, into: &flat, keep3: keep3)
+            kept += 1
         }
+        flat.counts[countAt] = kept
     }
 }
