@@ -43,13 +43,18 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "GeoCore",
             dependencies: ["CGEOS", "CPROJ"]
         ),
         .target(
             name: "GeoIO",
-            dependencies: ["GeoCore"]
+            dependencies: ["GeoCore", "CSQLite"]
         ),
         .target(
             name: "StreetNetwork",
@@ -74,6 +79,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(
@@ -99,7 +105,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Transit", "UrbanAnalysis", "GeoIO", "GeoCore", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PropertyTests", dependencies: ["UrbanAnalysis", "GeoCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TransitTests", dependencies: ["Transit", "GeoIO", "GeoCore", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "CLITests", dependencies: ["nordwaerts", "GeoIO", "TestSupport"], exclude: ["Reference", "QGIS"]),
     ],
     swiftLanguageModes: [.v6]
 )

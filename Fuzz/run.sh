@@ -31,6 +31,7 @@ harnesses=(
   "csv       Fuzz/CSVFuzz.swift       geo        -"
   "esrijson  Fuzz/EsriJSONFuzz.swift  geo        Fuzz/esrijson.dict"
   "shapefile Fuzz/ShapefileFuzz.swift geo        -"
+  "gpkgblob  Fuzz/GeoPackageBlobFuzz.swift geo   -"
   "scenario  Fuzz/ScenarioFuzz.swift  scenario   Fuzz/scenario.dict"
 )
 
@@ -41,7 +42,7 @@ fail_build() { tail -50 "$log_file"; exit 1; }
 geo_built=
 build_geo() {
   [ -n "$geo_built" ] && return
-  local c=(-I Sources/CGEOS -I Sources/CPROJ $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g'))
+  local c=(-I Sources/CGEOS -I Sources/CPROJ -I Sources/CSQLite $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g'))
   swiftc "${flags[@]}" "${c[@]}" -module-name GeoCore -emit-module -emit-module-path "$build/GeoCore.swiftmodule" \
     -I "$build" -wmo -c Sources/GeoCore/*.swift -o "$build/GeoCore.o" 2>> "$log_file" || fail_build
   swiftc "${flags[@]}" "${c[@]}" -module-name GeoIO -emit-module -emit-module-path "$build/GeoIO.swiftmodule" \
@@ -51,8 +52,8 @@ build_geo() {
 link_geo() { # harness-source output
   build_geo
   # (ld.gold warns about ASan's local symbols; the warnings go to the build log.)
-  swiftc "${flags[@]}" -I Sources/CGEOS -I Sources/CPROJ $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g') \
-    -I "$build" "$1" "$build/GeoCore.o" "$build/GeoIO.o" $(pkg-config --libs geos proj) -lgeos_c -o "$2" 2>> "$log_file" || fail_build
+  swiftc "${flags[@]}" -I Sources/CGEOS -I Sources/CPROJ -I Sources/CSQLite $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g') \
+    -I "$build" "$1" "$build/GeoCore.o" "$build/GeoIO.o" $(pkg-config --libs geos proj sqlite3) -lgeos_c -o "$2" 2>> "$log_file" || fail_build
 }
 
 # The scenario parser: libyaml (Yams's copy, as SwiftPM checked it out) and the files of the

@@ -262,11 +262,9 @@ private struct FlatBuilder {
         let made = holes.withUnsafeMutableBufferPointer {
             GEOSGeom_createPolygon_r(h, shell, $0.baseAddress, UInt32(rings - 1))
         }
-        guard let made else {
-            GEOSGeom_destroy_r(h, shell)
-            holes.forEach { GEOSGeom_destroy_r(h, $0) }
-            throw context.failure(what)
-        }
+        // GEOS owns shell and holes from the call on and frees them itself when it refuses them
+        // (an empty shell with holes, say): destroying them here again was a double free.
+        guard let made else { throw context.failure(what) }
         return made
     }
 

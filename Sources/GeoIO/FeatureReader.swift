@@ -57,8 +57,12 @@ public struct ReadOptions: Sendable {
     /// bytes a feature). A caller that finds repeats itself (the STANDARD PIPELINE does, in its
     /// id-sorted table) turns it off, so that memory stays flat.
     public var countsRepeatedIDs: Bool
+    /// For GeoPackage: the feature table to read (nil: the only one).
+    public var layer: String?
 
-    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil, countsRepeatedIDs: Bool = true) {
+    public init(crs: CRS? = nil, keepZ: Bool = true, xColumn: String? = nil, yColumn: String? = nil, countsRepeatedIDs: Bool = true,
+                layer: String? = nil) {
+        self.layer = layer
         self.crs = crs
         self.keepZ = keepZ
         self.xColumn = xColumn
@@ -74,10 +78,13 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case esrijson
     /// A shapefile (``ShapefileReader``): `.shp`, with its `.shx` and `.dbf` beside it.
     case shapefile
+    /// A GeoPackage (``GeoPackageReader``): one feature table of a `.gpkg` file.
+    case gpkg
 
     public static func forPath(_ path: String) -> InputFormat {
         if path.lowercased().hasSuffix(".shp") { return .shapefile }
         if path.lowercased().hasSuffix(".json"), EsriJSONReader.looksLikeEsriJSON(path: path) { return .esrijson }
+        if path.lowercased().hasSuffix(".gpkg") { return .gpkg }
         return path.lowercased().hasSuffix(".csv") || path.lowercased().hasSuffix(".tsv") ? .csv : .geojson
     }
 
@@ -92,5 +99,6 @@ public func openFeatureReader(path: String, format: InputFormat? = nil, options:
     case .csv: return try CSVPointReader(path: path, options: options)
     case .esrijson: return try EsriJSONReader(path: path, options: options)
     case .shapefile: return try ShapefileReader(path: path, options: options)
+    case .gpkg: return try GeoPackageReader(path: path, layer: options.layer, options: options)
     }
 }

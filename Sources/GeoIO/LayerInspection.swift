@@ -53,7 +53,7 @@ public struct LayerInspection: Sendable, Codable {
     public static func inspect(_ reader: any FeatureReader, batchSize: Int = 8192) throws -> LayerInspection {
         var report = LayerInspection(path: reader.path, crs: reader.crs.identifier, crsName: reader.crs.name,
                                      crsOrigin: (reader as? GeoJSONReader)?.crsOrigin ?? (reader as? EsriJSONReader)?.crsOrigin
-                                         ?? (reader as? ShapefileReader)?.crsOrigin ?? "given")
+                                         ?? (reader as? ShapefileReader)?.crsOrigin ?? (reader as? GeoPackageReader)?.crsOrigin ?? "given")
         var schema = Schema()
         var envelope = Envelope.empty
         let path = reader.path

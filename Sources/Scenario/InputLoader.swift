@@ -60,7 +60,7 @@ struct InputTransform: Sendable {
 extension Scenario {
     /// The reader options of an input.
     func readOptions(_ spec: InputSpec) throws -> ReadOptions {
-        ReadOptions(crs: try spec.crs.map { try CRS($0) }, keepZ: false, xColumn: spec.x, yColumn: spec.y)
+        ReadOptions(crs: try spec.crs.map { try CRS($0) }, keepZ: false, xColumn: spec.x, yColumn: spec.y, layer: spec.layer)
     }
 
     /// Reads a small input whole, with its transform and a variant's edits, rejects into `rejects`.

@@ -13,9 +13,12 @@ public struct InputSpec: Codable, Sendable, Equatable {
     /// `catchment` with `method: network`), gtfs (a timetable). Default: the input's name. Several inputs may share a role
     /// (the corridors and the RS1, the basins and the quays): their features are joined.
     public var role: String?
-    /// `geojson`, `csv`, `esrijson` or `shapefile`. Default: by the file's extension (`.shp`
-    /// a shapefile; a `.json` file an Esri JSON FeatureSet when its content shows one).
+    /// `geojson`, `csv`, `esrijson`, `shapefile` or `gpkg`. Default: by the file's extension
+    /// (`.shp` a shapefile, `.gpkg` a GeoPackage; a `.json` file an Esri JSON FeatureSet when its
+    /// content shows one).
     public var format: String?
+    /// GeoPackage: the feature table to read. Default: the only one.
+    public var layer: String?
     /// The CRS of the file, overriding what it says (required for CSV).
     public var crs: String?
     /// CSV: the coordinate columns. Default: found by name (x/y, lon/lat, RW/HW, …).
@@ -41,7 +44,7 @@ public struct InputSpec: Codable, Sendable, Equatable {
     public init(path: String) { self.path = path }
 
     enum CodingKeys: String, CodingKey {
-        case path, role, format, crs, x, y, fields, properties, filter, modelled, licence, attribution
+        case path, role, format, crs, x, y, fields, properties, filter, modelled, licence, attribution, layer
         case landuseMapping = "landuse_mapping", onInvalid = "on_invalid"
     }
 
@@ -120,6 +123,11 @@ public struct OutputSpec: Codable, Sendable, Equatable {
     public var gridCellM: Double?
     /// `standard` (`,`) or `excel` (`;`, decimal commas, byte order mark).
     public var csv: String = "standard"
+    /// What to write besides the tables and reports: `geojson` (a file per layer; always, since
+    /// comparisons and notebooks read it), `gpkg` (results.gpkg: every layer in EPSG:25832,
+    /// styled) and `qgis` (project.qgz: the run styled in QGIS, reading results.gpkg, or the
+    /// GeoJSON files without it). Default: all three.
+    public var formats: [String] = OutputSpec.formatNames
     /// Write the benchmark kit's STANDARD PIPELINE files instead (parcels.csv, districts.csv,
     /// parcels_wgs84.geojson, exactly as ../shared/bench/README.md defines them), from the same
     /// code as `nordwaerts pipeline`. Default false.
@@ -127,7 +135,13 @@ public struct OutputSpec: Codable, Sendable, Equatable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case crs, precision, layers, csv, gridCellM = "grid_cell_m", standardPipeline = "standard_pipeline" }
+    enum CodingKeys: String, CodingKey { case crs, precision, layers, csv, formats, gridCellM = "grid_cell_m", standardPipeline = "standard_pipeline" }
+
+    /// The output formats `formats` can name.
+    public static let formatNames = ["geojson", "gpkg", "qgis"]
+
+    /// Whether the run writes `format` (one of ``formatNames``).
+    public func writes(_ format: String) -> Bool { formats.contains(format) }
 
     /// The layers every run can write.
     public static let layerNames = ["parcels", "potential", "districts", "catchments", "underserved", "emission_zones", "conflicts",
@@ -147,6 +161,14 @@ public struct OutputSpec: Codable, Sendable, Equatable {
         }
         if let gridCellM, !(gridCellM > 0) {
             throw ScenarioError.invalidValue(file: file, key: "outputs.grid_cell_m", line: line("grid_cell_m"), message: "\(gridCellM) is out of range: expected a positive number of metres")
+        }
+        for format in formats where !OutputSpec.formatNames.contains(format) {
+            throw ScenarioError.invalidValue(file: file, key: "outputs.formats", line: line("formats"),
+                                             message: "'\(format)' is not an output format; they are \(OutputSpec.formatNames.joined(separator: ", "))")
+        }
+        if !formats.contains("geojson") {
+            throw ScenarioError.invalidValue(file: file, key: "outputs.formats", line: line("formats"),
+                                             message: "geojson cannot be left out: comparisons of variants and the notebooks read it")
         }
         guard ["standard", "excel"].contains(csv) else {
             throw ScenarioError.invalidValue(file: file, key: "outputs.csv", line: line("csv"), message: "'\(csv)' is not standard or excel\(Suggestion.phrase(for: csv, among: ["standard", "excel"]))")

@@ -152,6 +152,7 @@ public struct ScenarioRunner: Sendable {
         let parcelWriter = standard
             ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: working)
             : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: working) : nil)
+        let package = !standard && scenario.outputs.writes("gpkg") ? try ResultPackage(path: directory + "/results.gpkg") : nil
         var done = 0
         for (name, spec) in parcelInputs {
             var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
@@ -174,6 +175,7 @@ public struct ScenarioRunner: Sendable {
                     if let encoded { try parcelWriter?.writeEncoded(encoded.bytes[...], bounds: encoded.bounds) }
                     if standard { standardLines.append(csv[...]) }
                 }
+                if wanted.contains("parcels") { try package?.addParcels(batch.compactMap { $0?.0.feature }) }
                 done += batch.count
                 progress(done)
             }
@@ -254,6 +256,18 @@ public struct ScenarioRunner: Sendable {
             files.append("\(name).geojson")
         }
         if let transit { files += try transit.write(into: directory, csvStyle: scenario.outputs.csvStyle, options: options) }
+        // The GeoPackage and the QGIS project hold every layer of the run, the class areas of
+        // the ÖV-Güteklassen too.
+        var packaged = results.filter { wanted.contains($0.0) }
+        if let transit { packaged.append(("pt_quality", try transit.polygonLayer())) }
+        for (name, layer) in packaged { try package?.add(name, layer) }
+        if let package { try package.finish(); files.append("results.gpkg") }
+        if scenario.outputs.writes("qgis") {
+            let title = "Nordwärts: " + (scenario.file.split(separator: "/").last.map(String.init) ?? scenario.file) + (variant.map { ", variant \($0.name)" } ?? "")
+            try QGISProject(title: title, results: packaged, package: package, geojsonCRS: outputCRS, files: files, districts: districts)
+                .write(to: directory + "/project.qgz")
+            files.append("project.qgz")
+        }
         log("\(summary.parcels) parcels: \(summary.potentialLayer(crs: working).count) with development potential, "
             + "\(summary.conflicts.count) in emission zones, \(summary.candidates.count) conversion candidates")
 

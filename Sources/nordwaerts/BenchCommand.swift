@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory of the core (for developers).",
-        subcommands: [Soak.self, Analyses.self, Read.self, Departures.self]
+        subcommands: [Soak.self, Analyses.self, Read.self, Departures.self, GeoPackage.self]
     )
 
     struct Soak: ParsableCommand {

@@ -24,8 +24,15 @@ struct ConvertCommand: ParsableCommand {
           skip    leave them out, into the rejects report
           repair  GEOS MakeValid, keeping the parts of the input's dimension
 
+        To .gpkg (or --format gpkg) the output is a GeoPackage 1.3 with one feature table named \
+        after the input (or its --layer), in the input's CRS unless --to names another, with \
+        an R-tree spatial index; integer ids become the fid. A GeoPackage input needs --layer \
+        when it holds several feature tables ('nordwaerts inspect' lists them).
+
         Examples:
           nordwaerts convert parcels_25832.geojson parcels.geojson
+          nordwaerts convert parcels_25832.geojson parcels.gpkg
+          nordwaerts convert results.gpkg potential.geojson --layer potential
           nordwaerts convert addresses.csv addresses.geojsonl --from EPSG:25832 --x RW --y HW
           nordwaerts convert in.geojson out.geojson --to EPSG:25832 --on-invalid repair
         """
@@ -48,7 +55,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customLong("on-invalid"), help: "keep, fail, skip or repair (see above).")
     var onInvalid: String = InvalidGeometryPolicy.keep.rawValue
 
-    @Option(help: "geojson or geojsonseq (default: by the output's extension).")
+    @Option(help: "geojson, geojsonseq or gpkg (default: by the output's extension).")
     var format: String?
 
     @Flag(help: "Write a bbox on every feature and on the collection.")
@@ -62,16 +69,19 @@ struct ConvertCommand: ParsableCommand {
             throw ValidationError("--on-invalid must be keep, fail, skip or repair, not '\(onInvalid)'")
         }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15") }
-        if let format, !["geojson", "geojsonseq"].contains(format) {
-            throw ValidationError("--format must be geojson or geojsonseq, not '\(format)'")
+        if let format, !["geojson", "geojsonseq", "gpkg"].contains(format) {
+            throw ValidationError("--format must be geojson, geojsonseq or gpkg, not '\(format)'")
         }
     }
 
     func run() throws {
         try reportingErrors {
             let policy = InvalidGeometryPolicy(rawValue: onInvalid)!
-            let target = try to.map { try CRS($0) } ?? .wgs84
             let reader = try inputOptions.openReader(input)
+            if format == "gpkg" || (format == nil && output.lowercased().hasSuffix(".gpkg")) {
+                return try convertToGeoPackage(reader, policy: policy)
+            }
+            let target = try to.map { try CRS($0) } ?? .wgs84
             var options = GeoJSONWriteOptions(crs: target, precision: precision, bbox: bbox, keepZ: !inputOptions.dropZ)
             let (layout, separator) = GeoJSONWriteOptions.layout(forPath: output)
             switch format {
@@ -94,6 +104,36 @@ struct ConvertCommand: ParsableCommand {
             }
             describe(summary, reader: reader, target: target, outputBounds: writer.bounds, rejectsPath: rejectsPath)
         }
+    }
+
+    /// `convert IN OUT.gpkg`: one feature table, in the input's CRS unless --to says otherwise.
+    private func convertToGeoPackage(_ reader: any FeatureReader, policy: InvalidGeometryPolicy) throws {
+        let target = try to.map { try CRS($0) } ?? reader.crs
+        let base = input.split(separator: "/").last.map(String.init) ?? input
+        let name = inputOptions.layer ?? String(base.split(separator: ".").first ?? "layer")
+        let writer = try GeoPackageWriter(path: output)
+        let rejectsPath = rejects ?? output + ".rejects.jsonl"
+        let report = policy == .fail ? nil : RejectsReport(path: rejectsPath)
+        let summary: ConversionSummary
+        do {
+            summary = try GeoPackageConversion(policy: policy).run(reader: reader, into: writer, layer: name.isEmpty ? "layer" : name,
+                                                                   crs: target, keepZ: !inputOptions.dropZ, rejects: report)
+            try writer.finish()
+            try report?.finish()
+        } catch {
+            writer.abandon()
+            report?.abandon()
+            throw error
+        }
+        var text = "nordwaerts: \(summary.read) features read from \(reader.path) (\(reader.crs.identifier)), \(summary.written) written to \(output) (GeoPackage, table \(name), \(target.identifier))"
+        if summary.rejected > 0 { text += ", \(summary.rejected) rejected → \(rejectsPath)" }
+        printError(text)
+        if summary.invalidKept > 0 { printError("warning: \(summary.invalidKept) invalid geometries kept unchanged (--on-invalid keep); e.g.") }
+        if summary.repaired > 0 { printError("nordwaerts: \(summary.repaired) invalid geometries repaired") }
+        if summary.invalidKept > 0 || summary.skippedInvalid > 0 {
+            for example in summary.invalidExamples { printError("  \(example)") }
+        }
+        for warning in summary.warnings { printError("warning: \(warning)") }
     }
 
     private func describe(_ s: ConversionSummary, reader: any FeatureReader, target: CRS, outputBounds: Envelope,

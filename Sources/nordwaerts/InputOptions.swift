@@ -7,7 +7,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The CRS of the input, overriding the file's 'crs' member (required for CSV).")
     var from: String?
 
-    @Option(name: .customLong("input-format"), help: "geojson, csv, esrijson or shapefile (default: by the file's extension; .json files by their content).")
+    @Option(name: .customLong("input-format"), help: "geojson, csv, esrijson, shapefile or gpkg (default: by the file's extension; .json files by their content).")
     var inputFormat: String?
 
     @Option(help: "CSV: the column holding x (easting, longitude). Default: x, lon, RW, easting, ...")
@@ -19,6 +19,9 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .customLong("drop-z"), help: "Drop z coordinates (default: keep them).")
     var dropZ = false
 
+    @Option(help: "GeoPackage: the feature table to read (default: the only one).")
+    var layer: String?
+
     func validate() throws {
         if let inputFormat, InputFormat(rawValue: inputFormat) == nil {
             throw ValidationError("--input-format must be one of \(InputFormat.names), not '\(inputFormat)'")
@@ -28,6 +31,6 @@ struct InputOptions: ParsableArguments {
     func openReader(_ path: String) throws -> any FeatureReader {
         let crs = try from.map { try CRS($0) }
         return try openFeatureReader(path: path, format: inputFormat.flatMap(InputFormat.init(rawValue:)),
-                                     options: ReadOptions(crs: crs, keepZ: !dropZ, xColumn: x, yColumn: y))
+                                     options: ReadOptions(crs: crs, keepZ: !dropZ, xColumn: x, yColumn: y, layer: layer))
     }
 }

@@ -9,8 +9,9 @@ struct InspectCommand: ParsableCommand {
         abstract: "Describe a layer: feature count, CRS, bounds, schema, geometry types, validity.",
         discussion: """
         Reads GeoJSON (FeatureCollection, Feature, geometry, or newline-delimited sequences), \
-        Esri JSON FeatureSets, shapefiles (.shp with .shx, .dbf, .prj, .cpg beside it) or \
-        CSV points. Features that cannot be read are counted and listed with their reasons; \
+        Esri JSON FeatureSets, shapefiles (.shp with .shx, .dbf, .prj, .cpg beside it), \
+        CSV points or GeoPackage (a GeoPackage with several feature tables lists them; \
+        --layer NAME inspects one). Features that cannot be read are counted and listed with their reasons; \
         'nordwaerts validate' lists every invalid geometry.
 
         Examples:
@@ -29,6 +30,10 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if input.layer == nil, (input.inputFormat ?? InputFormat.forPath(file).rawValue) == "gpkg" {
+                let tables = try GeoPackageReader.layers(path: file)
+                if tables.count != 1 { return try listTables(tables) }
+            }
             let reader = try input.openReader(file)
             let report = try LayerInspection.inspect(reader)
             if json {
@@ -39,6 +44,23 @@ struct InspectCommand: ParsableCommand {
                 print(render(report))
             }
         }
+    }
+
+    /// A GeoPackage with several feature tables: the tables, then `--layer` inspects one.
+    private func listTables(_ tables: [GeoPackageLayerInfo]) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            struct Listing: Encodable { let path: String; let tables: [GeoPackageLayerInfo] }
+            print(String(decoding: try encoder.encode(Listing(path: file, tables: tables)), as: UTF8.self))
+            return
+        }
+        var lines = ["file:      \(file)", "GeoPackage with \(tables.count) feature tables (inspect one with --layer NAME):"]
+        let width = tables.map(\.name.count).max() ?? 0
+        for t in tables {
+            lines.append("  \(t.name + String(repeating: " ", count: width - t.name.count))  \(t.features) features, \(t.geometryType), \(t.crs)")
+        }
+        print(lines.joined(separator: "\n"))
     }
 
     private func render(_ r: LayerInspection) -> String {

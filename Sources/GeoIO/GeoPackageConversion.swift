@@ -1,0 +1,116 @@
+import GeoCore
+
+/// Streams features from a reader into one feature table of a GeoPackage (`convert IN
+/// OUT.gpkg`): validity policy, reprojection, rejects, as `FeatureConversion` does for GeoJSON.
+///
+/// Each batch is checked, reprojected and encoded to GeoPackage blobs by the reader's
+/// workers; the calling thread inserts the rows in input order through one prepared
+/// statement. The table is made when the first batch is in: its columns and whether single
+/// parts are promoted to Multi come from that batch (columns seen later are added, types
+/// that widen later are widened at the end).
+public struct GeoPackageConversion: Sendable {
+    public var policy: InvalidGeometryPolicy
+    public var batchSize = 8192
+
+    public init(policy: InvalidGeometryPolicy) {
+        self.policy = policy
+    }
+
+    private enum Outcome {
+        case written(Feature, [UInt8], GeoPackageLayerWriter.EncodedGeometry?)
+        case rejected(FeatureProblem, raw: String?, invalid: Bool)
+        case failed(any Error)
+    }
+
+    /// Reads every feature of `reader` into table `layer` of `writer`, in `crs` (nil: the
+    /// reader's), rejects into `rejects` (nil: the first rejection is thrown).
+    public func run(reader: any FeatureReader, into writer: GeoPackageWriter, layer name: String, crs: CRS? = nil,
+                    keepZ: Bool = true, style: String? = nil, rejects: RejectsReport?) throws -> ConversionSummary {
+        let target = crs ?? reader.crs
+        let transformer = target == reader.crs ? nil : try Transformer.shared(from: reader.crs, to: target)
+        let srsID = try writer.srsID(for: target)
+        let policy = self.policy
+        let path = reader.path
+        var summary = ConversionSummary()
+        var layer: GeoPackageLayerWriter?
+        let invalid = Locked<(count: Int, repaired: Int, examples: [String])>((0, 0, []))
+
+        while true {
+            let outcomes: [Outcome] = try reader.nextBatch(maxCount: batchSize, workers: Swift.max(1, Cores.available * 2)) { item, _ in
+                var feature: Feature
+                switch item {
+                case let .rejected(problem, raw): return .rejected(problem, raw: raw, invalid: false)
+                case let .feature(read): feature = read
+                }
+                do {
+                    if let geometry = feature.geometry, !(try geometry.isValid()) {
+                        let problem = FeatureProblem(feature: feature, path: path, reason: "invalid geometry: \(try geometry.validity())")
+                        invalid.withLock { state in
+                            state.count += 1
+                            if state.examples.count < 5 { state.examples.append(problem.description) }
+                        }
+                        switch policy {
+                        case .keep: break
+                        case .fail: return .failed(IOError.badFeature(problem))
+                        case .skip: return .rejected(problem, raw: nil, invalid: true)
+                        case .repair:
+                            feature.geometry = try geometry.repaired(assumingInvalid: true)
+                            invalid.withLock { $0.repaired += 1 }
+                        }
+                    }
+                    if let transformer, let geometry = feature.geometry { feature.geometry = try transformer.transform(geometry) }
+                    var bytes: [UInt8] = []
+                    let encoded = try GeoPackageLayerWriter.encodeGeometry(feature.geometry, srsID: srsID, keepZ: keepZ, into: &bytes)
+                    feature.geometry = nil
+                    return .written(feature, bytes, encoded)
+                } catch let error as CRSError {
+                    return .rejected(FeatureProblem(feature: feature, path: path, reason: "\(error)"), raw: nil, invalid: false)
+                } catch {
+                    return .failed(error)
+                }
+            }
+            if outcomes.isEmpty { break }
+            summary.read += outcomes.count
+            if layer == nil {
+                // The table's columns and geometry types, from the first batch.
+                var schema = Schema()
+                var types: Set<GeometryType> = []
+                for case let .written(feature, _, encoded) in outcomes {
+                    if let encoded { types.insert(encoded.type) }
+                    schema.include(feature.properties)
+                }
+                layer = try writer.addLayer(name: name, crs: target, fields: schema.fields.map { ($0.name, $0.type) },
+                                            geometryTypes: types, keepZ: keepZ, style: style)
+            }
+            for outcome in outcomes {
+                switch outcome {
+                case let .failed(error):
+                    throw error
+                case let .rejected(problem, raw, isInvalid):
+                    summary.rejected += 1
+                    if isInvalid { summary.skippedInvalid += 1 }
+                    guard let rejects else { throw IOError.badFeature(problem) }
+                    try rejects.add(problem, raw: raw)
+                case let .written(feature, bytes, encoded):
+                    do {
+                        try layer!.add(feature, encoded: encoded.map { ($0, bytes[$0.range]) })
+                        summary.written += 1
+                    } catch let IOError.badFeature(problem) {
+                        summary.rejected += 1
+                        guard let rejects else { throw IOError.badFeature(problem) }
+                        try rejects.add(problem, raw: nil)
+                    }
+                }
+            }
+        }
+        if layer == nil {
+            layer = try writer.addLayer(name: name, crs: target, fields: [], keepZ: keepZ, style: style)
+        }
+        let state = invalid.withLock { $0 }
+        summary.invalidKept = policy == .keep ? state.count : 0
+        summary.repaired = state.repaired
+        summary.invalidExamples = state.examples
+        summary.warnings = reader.warnings
+        return summary
+    }
+}
