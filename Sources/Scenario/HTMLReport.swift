@@ -385,9 +385,11 @@ extension HTMLReport {
         var sections: [[String: String]] = []
         for variant in variants {
             let table = try Table.read(csv: directory + "/comparison/\(variant.name)/districts.csv")
-            // The headline change that moved most, else served share.
-            let candidates = ["served_share_change", "residents_in_reach_share_change", "potential_area_m2_change", "underserved_area_m2_change",
-                              "conflict_count_change", "solar_mwh_per_a_change", "parcel_area_m2_change"]
+            // The first share or density that moved, else served share: a map never colours a
+            // change of a raw total (areas and counts grow with a district's size); those are
+            // in the table below.
+            let candidates = ["served_share_change", "residents_in_reach_share_change", "residents_65p_in_reach_share_change",
+                              "walk_served_share_change", "near_corridor_share_change", "residents_per_km2_change"]
             let column = candidates.first { c in table.index(of: c) != nil && table.rows.contains { ($0[table.index(of: c)!].doubleValue ?? 0) != 0 } }
                 ?? candidates.first { table.index(of: $0) != nil } ?? "served_share_change"
             var map = SVGMap(id: "map-change-\(variant.name)", title: "\(variant.name): \(column)",
