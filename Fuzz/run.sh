@@ -33,6 +33,7 @@ harnesses=(
   "shapefile Fuzz/ShapefileFuzz.swift geo        -"
   "gpkgblob  Fuzz/GeoPackageBlobFuzz.swift geo   -"
   "scenario  Fuzz/ScenarioFuzz.swift  scenario   Fuzz/scenario.dict"
+  "gtfs      Fuzz/GTFSFuzz.swift      transit    -"
 )
 
 flags=(-swift-version 6 -O -sanitize=fuzzer,address -parse-as-library)
@@ -54,6 +55,20 @@ link_geo() { # harness-source output
   # (ld.gold warns about ASan's local symbols; the warnings go to the build log.)
   swiftc "${flags[@]}" -I Sources/CGEOS -I Sources/CPROJ -I Sources/CSQLite $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g') \
     -I "$build" "$1" "$build/GeoCore.o" "$build/GeoIO.o" $(pkg-config --libs geos proj sqlite3) -lgeos_c -o "$2" 2>> "$log_file" || fail_build
+}
+
+# The GTFS reader: the Transit module over GeoCore and GeoIO, with ZIPFoundation (as SwiftPM
+# checked it out; Swift 5 mode, zlib from the system).
+link_transit() { # harness-source output
+  build_geo
+  [ -d .build/checkouts/ZIPFoundation ] || swift package resolve >> "$log_file" 2>&1
+  local zip=.build/checkouts/ZIPFoundation/Sources c=(-I Sources/CGEOS -I Sources/CPROJ -I Sources/CSQLite $(pkg-config --cflags-only-I geos proj | sed 's/-I/-Xcc -I/g'))
+  swiftc -swift-version 5 -O -sanitize=fuzzer,address -parse-as-library -I "$zip/CZLib" -Xcc -D_GNU_SOURCE=1 -module-name ZIPFoundation \
+    -emit-module -emit-module-path "$build/ZIPFoundation.swiftmodule" -wmo -c "$zip"/ZIPFoundation/*.swift -o "$build/ZIPFoundation.o" 2>> "$log_file" || fail_build
+  swiftc "${flags[@]}" "${c[@]}" -I "$zip/CZLib" -module-name Transit -emit-module -emit-module-path "$build/Transit.swiftmodule" \
+    -I "$build" -wmo -c Sources/Transit/*.swift -o "$build/Transit.o" 2>> "$log_file" || fail_build
+  swiftc "${flags[@]}" "${c[@]}" -I "$zip/CZLib" -I "$build" "$1" "$build/GeoCore.o" "$build/GeoIO.o" "$build/ZIPFoundation.o" "$build/Transit.o" \
+    $(pkg-config --libs geos proj sqlite3 zlib) -lgeos_c -o "$2" 2>> "$log_file" || fail_build
 }
 
 # The scenario parser: libyaml (Yams's copy, as SwiftPM checked it out) and the files of the

@@ -8,11 +8,43 @@ import Glibc
 /// level or inside one folder, as some publishers pack them). Each file is streamed in blocks;
 /// nothing is unpacked to disk.
 public struct GTFSSource: Sendable {
-    public enum Kind: Sendable { case folder, zip }
+    public enum Kind: Sendable { case folder, zip, memory }
     public let path: String
     public let kind: Kind
     /// File name (`stops.txt`) → the entry's path inside the zip.
     private let entries: [String: String]
+    /// File name → its bytes, for a feed held in memory (fuzzing, tests).
+    private let contents: [String: [UInt8]]
+
+    /// A feed held in memory: file names (`stops.txt`) and their bytes; `name` stands for the
+    /// feed in messages. For the fuzzer and for tests, as the readers of GeoIO take bytes.
+    public init(name: String, files: [String: [UInt8]]) {
+        path = name
+        kind = .memory
+        entries = [:]
+        contents = files
+    }
+
+    /// A feed packed in one text, as the fuzzer mutates it: a line "@@ NAME" starts the file
+    /// NAME (`stops.txt`, …) and everything up to the next such line is its content.
+    public init(name: String, packed bytes: [UInt8]) {
+        var files: [String: [UInt8]] = [:]
+        var file: String? = nil, start = 0, i = 0
+        func close(_ end: Int) { if let file { files[file] = Array(bytes[start..<end]) } }
+        while i < bytes.count {
+            let lineStart = i
+            while i < bytes.count, bytes[i] != 10 { i += 1 }
+            let line = bytes[lineStart..<i]
+            if i < bytes.count { i += 1 }
+            if line.starts(with: [64, 64, 32]) {  // "@@ "
+                close(lineStart)
+                file = String(decoding: line.dropFirst(3), as: UTF8.self)
+                start = i
+            }
+        }
+        close(bytes.count)
+        self.init(name: name, files: files)
+    }
 
     /// Opens a feed; throws ``GTFSError/missingFeed(path:)`` when nothing is there and
     /// ``GTFSError/unreadable(file:reason:)`` for a zip that cannot be opened.
@@ -20,6 +52,7 @@ public struct GTFSSource: Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw GTFSError.missingFeed(path: path) }
         self.path = path
+        contents = [:]
         if isDirectory.boolValue {
             kind = .folder
             entries = [:]
@@ -43,12 +76,23 @@ public struct GTFSSource: Sendable {
         switch kind {
         case .folder: return FileManager.default.fileExists(atPath: path + "/" + file)
         case .zip: return entries[file] != nil
+        case .memory: return contents[file] != nil
         }
     }
 
     /// Streams the file's bytes in blocks of about `blockSize`.
     public func stream(_ file: String, blockSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         switch kind {
+        case .memory:
+            guard let bytes = contents[file] else { throw GTFSError.missingFile(feed: path, file: file) }
+            var offset = 0
+            try bytes.withUnsafeBytes { all in
+                while offset < all.count {
+                    let n = min(blockSize, all.count - offset)
+                    try body(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]))
+                    offset += n
+                }
+            }
         case .folder:
             let full = path + "/" + file
             guard let handle = fopen(full, "rb") else { throw GTFSError.missingFile(feed: path, file: file) }
