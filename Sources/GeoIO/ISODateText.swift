@@ -1,6 +1,6 @@
 /// Dates as ISO 8601 text, which is how the toolkit keeps dates in properties (GeoJSON has no
 /// date type; GDAL's GeoJSON writer and pandas both read this form back as dates).
-enum ISODateText {
+public enum ISODateText {
     /// Epoch milliseconds (Esri JSON's `esriFieldTypeDate`) as UTC date-time text:
     /// `1989-12-31T00:00:00Z`, with `.sss` only when the milliseconds are not zero.
     static func dateTime(epochMilliseconds ms: Int64) -> String {
@@ -31,7 +31,7 @@ enum ISODateText {
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's
     /// `civil_from_days`).
-    static func civil(days: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

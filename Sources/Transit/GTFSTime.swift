@@ -1,3 +1,4 @@
+import GeoIO
 /// Times of day in a feed: seconds after "noon minus 12 h" of the service day, so that
 /// `25:10:00` is 90,600 s and belongs to the service day the trip started on (GTFS reference,
 /// "Field Types: Time").
@@ -82,15 +83,8 @@ public struct ServiceDate: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     public var civil: (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let c = ISODateText.civil(days: Int64(dayNumber))
+        return (Int(c.year), Int(c.month), Int(c.day))
     }
 
     /// 0 = Monday … 6 = Sunday (the order of calendar.txt's columns).
