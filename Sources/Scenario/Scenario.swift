@@ -148,6 +148,12 @@ public struct Scenario: Sendable {
                                              message: "the catchment analysis with method network walks on the streets: add an input of role streets (a line layer)")
         }
 
+        if transitQuality?.method == .network, !inputs.contains(where: { $0.1.role(named: $0.0) == "streets" }) {
+            let k = kinds.firstIndex(of: "transit-quality") ?? 0
+            throw ScenarioError.invalidValue(file: file, key: "analyses.\(k).method", line: tree["analyses"]?.find([String(k), "method"])?.position.line ?? 0,
+                                             message: "the transit-quality analysis with method network walks on the streets: add an input of role streets (a line layer)")
+        }
+
         // outputs
         let outputDefaults = try TreeEncoder().encode(OutputSpec())
         let outputsNode = (tree["outputs"] ?? .mapping([], .defaults)).merged(over: outputDefaults)

@@ -35,6 +35,8 @@ final class TransitQualityRun: @unchecked Sendable {
     let units: ReportingUnits
     let record: InputRecord
     let labels: [String]
+    /// The metric working CRS of the run (`working_crs`), the map's and the class polygons'.
+    let crs: CRS
     private var area: [[Double]]
     private var floor: [[Double]]
     private var floorSDG: [Double]
@@ -44,7 +46,7 @@ final class TransitQualityRun: @unchecked Sendable {
     static let dgClasses = ["high", "medium", "low", "none"]
 
     init(_ quality: TransitQuality, scenario: Scenario, units: ReportingUnits, assignment: DistrictAssignment, addressLayer: Layer?,
-         log: (String) -> Void) throws {
+         reach: StationReach? = nil, log: (String) -> Void) throws {
         guard let (name, spec) = scenario.inputs.first(where: { $0.spec.role(named: $0.name) == "gtfs" }) else {
             throw ScenarioError.missingKey(file: scenario.file, key: "inputs.gtfs", line: 0)
         }
@@ -54,7 +56,9 @@ final class TransitQualityRun: @unchecked Sendable {
         date = try quality.serviceDate(in: feed)
         count = try DepartureCount(feed: feed, date: date, window: quality.window)
         grades = try quality.grade(feed, count)
-        map = try QualityMap(quality, feed: feed, grades: grades, crs: units.layer.crs)
+        // The stations are placed in the run's working CRS (every layer of the run is read into it).
+        crs = scenario.workingCRS
+        map = try QualityMap(quality, feed: feed, grades: grades, crs: crs, reach: reach)
         self.units = units
         labels = map.classNames + ["none"]
         let n = units.count
@@ -179,7 +183,7 @@ final class TransitQualityRun: @unchecked Sendable {
 
     /// The class polygons, best class first.
     func polygonLayer() throws -> Layer {
-        Layer(name: "pt_quality", crs: units.layer.crs, features: try map.polygons.map { p in
+        Layer(name: "pt_quality", crs: crs, features: try map.polygons.map { p in
             Feature(geometry: p.area, properties: ["pt_class": .string(p.name), "area_m2": .double(try p.area.area()),
                                                    "preset": .string(quality.preset.rawValue), "method": .string(quality.method.rawValue)])
         })
