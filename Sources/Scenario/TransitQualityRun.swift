@@ -181,8 +181,17 @@ final class TransitQualityRun: @unchecked Sendable {
         return table
     }
 
-    /// The class polygons, best class first.
+    /// The class polygons, best class first: made once per run (the GeoJSON file and the
+    /// GeoPackage both take it), on the runner's thread.
     func polygonLayer() throws -> Layer {
+        if let polygons { return polygons }
+        let layer = try makePolygonLayer()
+        polygons = layer
+        return layer
+    }
+    private var polygons: Layer?
+
+    private func makePolygonLayer() throws -> Layer {
         Layer(name: "pt_quality", crs: crs, features: try map.polygons.map { p in
             Feature(geometry: p.area, properties: ["pt_class": .string(p.name), "area_m2": .double(try p.area.area()),
                                                    "preset": .string(quality.preset.rawValue), "method": .string(quality.method.rawValue)])
