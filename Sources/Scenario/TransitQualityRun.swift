@@ -20,7 +20,7 @@ import UrbanAnalysis
 /// - `residents_sdg_11_2_1`, `sdg_11_2_1_share`: residents within `sdg_low_capacity_m` of a
 ///   bus, tram or other station, or `sdg_high_capacity_m` of a rail or metro station, with at
 ///   least one departure in the window (UN-Habitat's SDG 11.2.1, straight-line distance:
-///   the project's reading);
+///   the project's reading; walking distance with `method: network`);
 /// - `residents_dg_regio_high|medium|low`: residents by the best DG REGIO frequency class
 ///   of those stations (departures per hour, `dg_regio_edges_per_hour`).
 /// Rows: the districts, then Nordwärts, the rest of the city and the whole city (sums; shares
