@@ -50,6 +50,13 @@ public struct NetworkStationReach: StationReach {
                                       quadrantSegments: quadrantSegments)
     }
 
+    /// Whether a station (or point) snaps onto the streets within `maxSnap`.
+    public func isOnNetwork(_ g: Geometry) throws -> Bool {
+        let p = try Self.xy(g)
+        guard let snap = snapper.snap(p.x, p.y) else { return false }
+        return snap.distance <= maxSnap
+    }
+
     static func xy(_ g: Geometry) throws -> (x: Double, y: Double) {
         let p = g.type == .point ? g : try g.pointOnSurface()
         return (p.x ?? .nan, p.y ?? .nan)

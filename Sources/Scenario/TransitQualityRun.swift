@@ -37,6 +37,9 @@ final class TransitQualityRun: @unchecked Sendable {
     let labels: [String]
     /// The metric working CRS of the run (`working_crs`), the map's and the class polygons'.
     let crs: CRS
+    /// With `method: network`: the stations farther than `max_snap_m` from the streets (ids),
+    /// which draw no band and serve nobody.
+    let offNetwork: [String]
     private var area: [[Double]]
     private var floor: [[Double]]
     private var floorSDG: [Double]
@@ -59,6 +62,11 @@ final class TransitQualityRun: @unchecked Sendable {
         // The stations are placed in the run's working CRS (every layer of the run is read into it).
         crs = scenario.workingCRS
         map = try QualityMap(quality, feed: feed, grades: grades, crs: crs, reach: reach)
+        if let walk = reach as? NetworkStationReach {
+            offNetwork = try map.stations.filter { try !walk.isOnNetwork($0.location) }.map(\.id)
+        } else {
+            offNetwork = []
+        }
         self.units = units
         labels = map.classNames + ["none"]
         let n = units.count
@@ -249,6 +257,11 @@ final class TransitQualityRun: @unchecked Sendable {
             + "Parcel area and DG REGIO frequency classes per class are in `pt_quality_districts.csv`; rows of the feed that could not be used "
             + "(\(feed.rejects.count + count.rejects.count)) are in `gtfs.rejects.csv`."
         if !map.unplaced.isEmpty { text += " Stations without a position, left off the map: \(map.unplaced.joined(separator: ", "))." }
+        if quality.method == .network {
+            text += " Bands along the streets: the reached streets buffered by \(RunReport.format(quality.edgeBufferM, 0)) m; "
+                + "\(offNetwork.count) of \(map.stations.count) stations lie farther than \(RunReport.format(quality.maxSnapM, 0)) m from the streets "
+                + "and draw no band" + (offNetwork.isEmpty ? "." : " (" + offNetwork.prefix(20).joined(separator: ", ") + (offNetwork.count > 20 ? ", …" : "") + ").")
+        }
         return text + "\n"
     }
 

@@ -113,6 +113,8 @@ import TestSupport
         let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         #expect(md.contains("tram 5 min (400 m at 4.8 km/h)"), "\(md)")
         #expect(md.contains("bands by `network`"))
+        // X and Z, 1.1 km north and south of Y, are 1 km from every street.
+        #expect(md.contains("2 of 3 stations lie farther than 250 m from the streets and draw no band (X, Z)."), "\(md)")
     }
 
     @Test func circlesAroundTheStationInTheWorkingCRS() throws {
