@@ -54,7 +54,7 @@ struct HTMLReport {
     <p class="note">{{date}} · nordwaerts {{toolkit}} · GEOS {{geos}} · PROJ {{proj}} · scenario <code>{{scenarioFile}}</code></p>
     {{#description}}<p>{{description}}</p>{{/description}}
     <p>{{headline}}</p>
-    <p class="note">Maps are in ETRS89 / UTM 32N (EPSG:25832); each SVG declares its georeference (x = easting, y = −northing in metres).
+    <p class="note">Maps are in {{mapCRS}}, the run's working CRS; each SVG declares its georeference (x = easting, y = −northing in metres).
     Districts are drawn at the map's resolution: vertices snapped to the pixel grid, so neighbours meet without gaps.
     {{drawingRule}} Classes are quantiles of the districts' values; colours are viridis (colour-blind safe).
     Hovering a feature shows its properties; the page reads fully without scripts.</p>
@@ -304,6 +304,7 @@ struct HTMLReport {
         context["title"] = "Nordwärts run" + (variant.map { ": variant \($0.name)" } ?? "")
         context["description"] = variant?.description
         context["maps"] = maps
+        context["mapCRS"] = "\(scenario.workingCRS.name) (\(scenario.workingCRS.identifier))"
         context["drawingRule"] = "Parcel-level layers are drawn parcel by parcel up to \(HTMLReport.parcelLimit) features, above that per district; the potential map labels the top \(HTMLReport.topParcels) parcels."
         context["indicatorTable"] = indicatorTable()
         context["transitSection"] = transit?.htmlSection() ?? ""
@@ -370,7 +371,8 @@ struct HTMLReport {
 
     func write(to path: String) throws {
         let file = try OutputFile(path: path)
-        try file.write(try html())
+        // The maps are drawn in the working CRS: their georeference says so.
+        try file.write(try SVGMap.$crsIdentifier.withValue(scenario.workingCRS.identifier) { try html() })
         try file.commit()
     }
 }

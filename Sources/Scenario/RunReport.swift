@@ -114,7 +114,7 @@ struct RunReport {
         var catchmentNote = ""
         if let c = scenario.study.catchment {
             catchmentNote = "Catchments: method `\(c.method.rawValue)`" + (c.method == .bufferUnion ? " with \(c.quadrantSegments) segments per quarter circle" : "")
-                + "; radii " + c.modes.map { "\($0.name) \(RunReport.format($0.radius, 0)) m" }.joined(separator: ", ") + "."
+                + "; radii " + c.reachTexts.joined(separator: ", ") + "."
         }
         let inputs = record.inputs.map { r -> [String: String] in
             var licence = r.spec.licence ?? "not stated"

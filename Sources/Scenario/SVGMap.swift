@@ -4,7 +4,7 @@ import GeoIO
 import UrbanAnalysis
 
 /// One map as inline SVG, georeferenced so that a reader can map coordinates back without the
-/// toolkit: the `viewBox` is in EPSG:25832 metres, with x = easting and y = −northing (the one
+/// toolkit: the `viewBox` is in metres of the run's working CRS (EPSG:25832 by default), with x = easting and y = −northing (the one
 /// transform, a flip of the y axis, declared in `data-georeference`).
 ///
 /// Geometry is drawn at the map's resolution: every vertex is snapped to a grid of one pixel
@@ -12,6 +12,10 @@ import UrbanAnalysis
 /// vertices of neighbouring polygons snap to the same grid point, so neighbours still meet
 /// without gaps or overlaps after simplification (GEOS 3.11 has no coverage simplification).
 struct SVGMap {
+    /// The CRS of the maps' coordinates, for the georeference: the run's working CRS while its
+    /// report is written (EPSG:25832 by default, as the comparison page reads its layers in).
+    @TaskLocal static var crsIdentifier = "EPSG:25832"
+
     let id: String
     let title: String
     let description: String
@@ -128,9 +132,9 @@ struct SVGMap {
         let viewBox = "\(SVGMap.number(minX)) \(SVGMap.number(minY)) \(SVGMap.number(frame.width)) \(SVGMap.number(frame.height))"
         var parts: [String] = []
         parts.append("<svg class=\"map\" id=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"\(viewBox)\" width=\"\(Int(width))\" "
-                     + "height=\"\(Int(frame.height / p))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" data-crs=\"EPSG:25832\" "
-                     + "data-georeference=\"x = easting, y = -northing (metres, EPSG:25832); the viewBox is the frame\" data-pixel-m=\"\(SVGMap.number(p))\">")
-        parts.append("<!-- Georeference: EPSG:25832 metres; svg x = easting, svg y = -northing. -->")
+                     + "height=\"\(Int(frame.height / p))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" data-crs=\"\(SVGMap.crsIdentifier)\" "
+                     + "data-georeference=\"x = easting, y = -northing (metres, \(SVGMap.crsIdentifier)); the viewBox is the frame\" data-pixel-m=\"\(SVGMap.number(p))\">")
+        parts.append("<!-- Georeference: \(SVGMap.crsIdentifier) metres; svg x = easting, svg y = -northing. -->")
         parts.append("<title id=\"\(id)-title\">\(SVGMap.escape(title))</title><desc id=\"\(id)-desc\">\(SVGMap.escape(description))</desc>")
         parts.append("<rect x=\"\(SVGMap.number(minX))\" y=\"\(SVGMap.number(minY))\" width=\"\(SVGMap.number(frame.width))\" height=\"\(SVGMap.number(frame.height))\" fill=\"#f7f7f5\"/>")
         parts += layers

@@ -104,6 +104,7 @@ public struct Scenario: Sendable {
         var study = ParcelStudy.parcelsAndDistricts
         var transitQuality: TransitQuality?
         var kinds: [String] = []
+        var addresses: [AnalysisAddress] = []
         var effectiveAnalyses: [ScenarioNode] = []
         if let analysesNode = tree["analyses"] {
             guard case let .sequence(items, _) = analysesNode else { throw decoder.typeError(["analyses"], analysesNode, expected: "a list of analyses, each with a kind") }
@@ -125,7 +126,20 @@ public struct Scenario: Sendable {
                                                      message: "the analysis \(kind) is listed twice")
                 }
                 kinds.append(slot)
-                let parameters = ScenarioNode.mapping(pairs.filter { $0.key != "kind" }, position)
+                // An analysis may carry an `id`, the name a variant addresses it by.
+                var id: String?
+                if let idNode = item["id"] {
+                    decoder.record(path, "id")
+                    guard case let .scalar(text, _, _) = idNode, !text.isEmpty, !text.contains("."),
+                          !Scenario.analysisKinds.contains(text), !addresses.contains(where: { $0.id == text }) else {
+                        throw ScenarioError.invalidValue(file: file, key: path.joined(separator: ".") + ".id", line: idNode.position.line,
+                                                         message: "an analysis id is a name without dots, unique in the scenario and not an analysis kind")
+                    }
+                    id = text
+                }
+                let method: String? = { if case let .scalar(m, _, _)? = item["method"] { return m } else { return nil } }()
+                addresses.append(AnalysisAddress(index: k, kind: kind, id: id, method: method))
+                let parameters = ScenarioNode.mapping(pairs.filter { $0.key != "kind" && $0.key != "id" }, position)
                 var effective: ScenarioNode
                 if kind == "transit-quality" {
                     let (quality, merged) = try Scenario.applyTransit(parameters: parameters, path: path, decoder: decoder)
@@ -148,6 +162,12 @@ public struct Scenario: Sendable {
                                              message: "the catchment analysis with method network walks on the streets: add an input of role streets (a line layer)")
         }
 
+        if transitQuality?.method == .network, !inputs.contains(where: { $0.1.role(named: $0.0) == "streets" }) {
+            let k = kinds.firstIndex(of: "transit-quality") ?? 0
+            throw ScenarioError.invalidValue(file: file, key: "analyses.\(k).method", line: tree["analyses"]?.find([String(k), "method"])?.position.line ?? 0,
+                                             message: "the transit-quality analysis with method network walks on the streets: add an input of role streets (a line layer)")
+        }
+
         // outputs
         let outputDefaults = try TreeEncoder().encode(OutputSpec())
         let outputsNode = (tree["outputs"] ?? .mapping([], .defaults)).merged(over: outputDefaults)
@@ -160,7 +180,7 @@ public struct Scenario: Sendable {
         if let variantsNode = tree["variants"] {
             guard case let .sequence(items, _) = variantsNode else { throw decoder.typeError(["variants"], variantsNode, expected: "a list of variants") }
             for (k, item) in items.enumerated() {
-                let variant = try Variant(node: item, path: ["variants", String(k)], file: file, kinds: kinds, inputs: inputs.map(\.0))
+                let variant = try Variant(node: item, path: ["variants", String(k)], file: file, analyses: addresses, inputs: inputs.map(\.0))
                 if !variantNames.insert(variant.name).inserted {
                     throw ScenarioError.invalidValue(file: file, key: "variants.\(k).name", line: item.position.line, message: "two variants are named \(variant.name)")
                 }

@@ -141,7 +141,9 @@ public struct ScenarioRunner: Sendable {
         }
         let transit = try scenario.transitQuality.flatMap { q in
             scenario.outputs.standardPipeline ? nil : try TransitQualityRun(q, scenario: scenario, units: context.units, assignment: study.assignment,
-                                                                             addressLayer: layers["addresses"], log: log)
+                                                                             addressLayer: layers["addresses"],
+                                                                             reach: try TransitQualityRun.reach(q, streets: layers["streets"], walking: context.walking),
+                                                                             log: log)
         }
         if let transit { records.append(transit.record) }
         let wanted = Set(scenario.outputs.layers ?? OutputSpec.layerNames)

@@ -20,7 +20,7 @@ import UrbanAnalysis
 /// - `residents_sdg_11_2_1`, `sdg_11_2_1_share`: residents within `sdg_low_capacity_m` of a
 ///   bus, tram or other station, or `sdg_high_capacity_m` of a rail or metro station, with at
 ///   least one departure in the window (UN-Habitat's SDG 11.2.1, straight-line distance:
-///   the project's reading);
+///   the project's reading; walking distance with `method: network`);
 /// - `residents_dg_regio_high|medium|low`: residents by the best DG REGIO frequency class
 ///   of those stations (departures per hour, `dg_regio_edges_per_hour`).
 /// Rows: the districts, then Nordwärts, the rest of the city and the whole city (sums; shares
@@ -35,6 +35,11 @@ final class TransitQualityRun: @unchecked Sendable {
     let units: ReportingUnits
     let record: InputRecord
     let labels: [String]
+    /// The metric working CRS of the run (`working_crs`), the map's and the class polygons'.
+    let crs: CRS
+    /// With `method: network`: the stations farther than `max_snap_m` from the streets (ids),
+    /// which draw no band and serve nobody.
+    let offNetwork: [String]
     private var area: [[Double]]
     private var floor: [[Double]]
     private var floorSDG: [Double]
@@ -44,7 +49,7 @@ final class TransitQualityRun: @unchecked Sendable {
     static let dgClasses = ["high", "medium", "low", "none"]
 
     init(_ quality: TransitQuality, scenario: Scenario, units: ReportingUnits, assignment: DistrictAssignment, addressLayer: Layer?,
-         log: (String) -> Void) throws {
+         reach: StationReach? = nil, log: (String) -> Void) throws {
         guard let (name, spec) = scenario.inputs.first(where: { $0.spec.role(named: $0.name) == "gtfs" }) else {
             throw ScenarioError.missingKey(file: scenario.file, key: "inputs.gtfs", line: 0)
         }
@@ -54,7 +59,14 @@ final class TransitQualityRun: @unchecked Sendable {
         date = try quality.serviceDate(in: feed)
         count = try DepartureCount(feed: feed, date: date, window: quality.window)
         grades = try quality.grade(feed, count)
-        map = try QualityMap(quality, feed: feed, grades: grades, crs: units.layer.crs)
+        // The stations are placed in the run's working CRS (every layer of the run is read into it).
+        crs = scenario.workingCRS
+        map = try QualityMap(quality, feed: feed, grades: grades, crs: crs, reach: reach)
+        if let walk = reach as? NetworkStationReach {
+            offNetwork = try map.stations.filter { try !walk.isOnNetwork($0.location) }.map(\.id)
+        } else {
+            offNetwork = []
+        }
         self.units = units
         labels = map.classNames + ["none"]
         let n = units.count
@@ -177,9 +189,18 @@ final class TransitQualityRun: @unchecked Sendable {
         return table
     }
 
-    /// The class polygons, best class first.
+    /// The class polygons, best class first: made once per run (the GeoJSON file and the
+    /// GeoPackage both take it), on the runner's thread.
     func polygonLayer() throws -> Layer {
-        Layer(name: "pt_quality", crs: units.layer.crs, features: try map.polygons.map { p in
+        if let polygons { return polygons }
+        let layer = try makePolygonLayer()
+        polygons = layer
+        return layer
+    }
+    private var polygons: Layer?
+
+    private func makePolygonLayer() throws -> Layer {
+        Layer(name: "pt_quality", crs: crs, features: try map.polygons.map { p in
             Feature(geometry: p.area, properties: ["pt_class": .string(p.name), "area_m2": .double(try p.area.area()),
                                                    "preset": .string(quality.preset.rawValue), "method": .string(quality.method.rawValue)])
         })
@@ -236,6 +257,11 @@ final class TransitQualityRun: @unchecked Sendable {
             + "Parcel area and DG REGIO frequency classes per class are in `pt_quality_districts.csv`; rows of the feed that could not be used "
             + "(\(feed.rejects.count + count.rejects.count)) are in `gtfs.rejects.csv`."
         if !map.unplaced.isEmpty { text += " Stations without a position, left off the map: \(map.unplaced.joined(separator: ", "))." }
+        if quality.method == .network {
+            text += " Bands along the streets: the reached streets buffered by \(RunReport.format(quality.edgeBufferM, 0)) m; "
+                + "\(offNetwork.count) of \(map.stations.count) stations lie farther than \(RunReport.format(quality.maxSnapM, 0)) m from the streets "
+                + "and draw no band" + (offNetwork.isEmpty ? "." : " (" + offNetwork.prefix(20).joined(separator: ", ") + (offNetwork.count > 20 ? ", …" : "") + ").")
+        }
         return text + "\n"
     }
 

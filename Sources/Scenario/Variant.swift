@@ -9,8 +9,9 @@ import UrbanAnalysis
 public struct Variant: Sendable {
     public var name: String
     public var description: String?
-    /// `kind.key.key` → value (a YAML value, as in `analyses`).
-    var parameters: [(path: [String], value: ScenarioNode, line: Int)]
+    /// `kind.key.key` or `id.key.key` → value (a YAML value, as in `analyses`): the analysis
+    /// (its position in `analyses`), the path of keys inside it, the value.
+    var parameters: [(analysis: Int, path: [String], value: ScenarioNode, line: Int)]
     /// Features added to an input, as GeoJSON text (one FeatureCollection per edit) with its CRS.
     public var additions: [(input: String, geojson: String, crs: String)]
     /// Properties set on the features of an input whose id is listed.
@@ -19,7 +20,7 @@ public struct Variant: Sendable {
     /// Names a variant cannot take: they are folders of a run with variants.
     public static let reservedNames = ["baseline", "comparison"]
 
-    init(node: ScenarioNode, path: [String], file: String, kinds: [String], inputs: [String]) throws {
+    init(node: ScenarioNode, path: [String], file: String, analyses: [AnalysisAddress], inputs: [String]) throws {
         let key = path.joined(separator: ".")
         guard case let .mapping(pairs, position) = node else {
             throw ScenarioError.wrongType(file: file, key: key, line: node.position.line, expected: "a mapping with a name")
@@ -45,11 +46,8 @@ public struct Variant: Sendable {
             guard case let .mapping(entries, _) = p else { throw ScenarioError.wrongType(file: file, key: "\(key).parameters", line: p.position.line, expected: "a mapping of kind.parameter: value") }
             for entry in entries {
                 let parts = entry.key.split(separator: ".").map(String.init)
-                guard parts.count >= 2, kinds.contains(parts[0]) else {
-                    throw ScenarioError.invalidValue(file: file, key: "\(key).parameters.\(entry.key)", line: entry.keyPosition.line,
-                                                     message: "name an analysis the scenario runs and its parameter, e.g. catchment.method\(parts.count >= 2 ? Suggestion.phrase(for: parts[0], among: kinds) : "") (the scenario runs \(kinds.joined(separator: ", ")))")
-                }
-                parameters.append((parts, entry.value, entry.keyPosition.line))
+                let target = try AnalysisAddress.resolve(parts, among: analyses, file: file, key: "\(key).parameters.\(entry.key)", line: entry.keyPosition.line)
+                parameters.append((target, Array(parts.dropFirst()), entry.value, entry.keyPosition.line))
             }
         }
 
@@ -126,8 +124,7 @@ extension Scenario {
         guard let i = top.firstIndex(where: { $0.key == "analyses" }), case .sequence(var items, let ap) = top[i].value else { return self }
         // All of a kind's edits in one pass (a variant may list thousands: no copy per edit).
         for k in items.indices {
-            guard case let .scalar(kind, _, _)? = items[k]["kind"] else { continue }
-            let edits = variant.parameters.filter { $0.0[0] == kind }.map { (path: $0.0.dropFirst(), value: $0.1) }
+            let edits = variant.parameters.filter { $0.analysis == k }.map { (path: $0.path[...], value: $0.value) }
             if !edits.isEmpty { items[k] = items[k].setting(edits) }
         }
         top[i].value = .sequence(items, ap)

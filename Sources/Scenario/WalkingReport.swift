@@ -34,7 +34,7 @@ enum WalkingReport {
         guard let rows = rows(table), let walking else { return "" }
         var lines = ["## Walking distance on the street network", "",
                      "Parcels served within their mode's radius as the crow flies and along the streets (`catchment` with method `network`: "
-                     + "radii " + walking.resolvedModes.map { "\($0.name) \(RunReport.format($0.radius, 0)) m" }.joined(separator: ", ")
+                     + "radii " + walking.reachTexts.joined(separator: ", ")
                      + "; parcels from their point on surface, snapped to the nearest street within \(RunReport.format(walking.maxSnap, 0)) m). "
                      + "The districts where the network falls furthest short of the circles:", "",
                      "| district | served, crow-fly | served, on foot | difference | median detour (walk / straight) |",

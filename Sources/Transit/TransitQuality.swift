@@ -125,11 +125,14 @@ public struct TransitQuality: Codable, Sendable, Equatable {
 
     /// How the bands around stations are drawn. `radius`: exact distance (a point within d of
     /// a station is inside); `buffer-union`: buffers with `quadrant_segments` per quarter
-    /// circle, unioned per class (what GIS tools draw). A `network` method (walking distance)
-    /// plugs in through ``StationReach``.
+    /// circle, unioned per class (what GIS tools draw); `network`: walking distance on a street
+    /// graph (the reached parts of edges, exact fractions of partly reached ones, buffered by
+    /// `edge_buffer_m` and unioned; a point's class from its walking distance), which plugs in
+    /// through ``StationReach`` (the Scenario layer's `NetworkStationReach`).
     public enum BandMethod: String, Codable, Sendable, CaseIterable {
         case radius
         case bufferUnion = "buffer-union"
+        case network
     }
 
     /// The preset whose tables apply where no key below overrides them. Default `are`.
@@ -166,6 +169,11 @@ public struct TransitQuality: Codable, Sendable, Equatable {
     /// SDG 11.2.1 reach (m) of low-capacity (bus, tram, other) and high-capacity (rail, metro) stations. Default 500, 1000.
     public var sdgLowCapacityM: Double = 500
     public var sdgHighCapacityM: Double = 1000
+    /// `method: network` only: the reached street pieces are buffered by this (m). Default 40.
+    public var edgeBufferM: Double = 40
+    /// `method: network` only: stations and points farther than this (m) from the streets are
+    /// off the network (a station there serves nobody, a point there gets no class). Default 250.
+    public var maxSnapM: Double = 250
 
     public init(preset: Preset = .are) { self.preset = preset }
 
@@ -174,6 +182,7 @@ public struct TransitQuality: Codable, Sendable, Equatable {
         case quadrantSegments = "quadrant_segments", intervalEdges = "interval_edges_min", closedSide = "closed_side"
         case groupTypes = "group_types", railNodeMinRoutes = "rail_node_min_routes", distanceBands = "distance_bands_m"
         case dgRegioEdges = "dg_regio_edges_per_hour", sdgLowCapacityM = "sdg_low_capacity_m", sdgHighCapacityM = "sdg_high_capacity_m"
+        case edgeBufferM = "edge_buffer_m", maxSnapM = "max_snap_m"
     }
 
     /// The rules in force: the preset's, with the overrides.
@@ -287,6 +296,12 @@ public struct TransitQuality: Codable, Sendable, Equatable {
         }
         guard sdgLowCapacityM > 0, sdgHighCapacityM > 0 else {
             throw GTFSError.invalidParameter(parameter: "sdg_low_capacity_m", value: "\(sdgLowCapacityM), \(sdgHighCapacityM)", expected: "> 0")
+        }
+        guard edgeBufferM > 0, edgeBufferM.isFinite else {
+            throw GTFSError.invalidParameter(parameter: "edge_buffer_m", value: "\(edgeBufferM)", expected: "> 0")
+        }
+        guard maxSnapM >= 0, maxSnapM.isFinite else {
+            throw GTFSError.invalidParameter(parameter: "max_snap_m", value: "\(maxSnapM)", expected: ">= 0")
         }
     }
 
