@@ -151,7 +151,9 @@ public struct Scenario: Sendable {
                     effective = try Scenario.apply(kind: kind, parameters: parameters, to: &study, path: path, decoder: decoder)
                 }
                 if case let .mapping(e, p) = effective {
-                    effectiveAnalyses.append(.mapping([("kind", .defaults, .scalar(kind, plain: true, .defaults))] + e, p))
+                    let named: [(key: String, keyPosition: ScenarioNode.Position, value: ScenarioNode)] =
+                        id.map { [("id", .defaults, .scalar($0, plain: true, .defaults))] } ?? []
+                    effectiveAnalyses.append(.mapping([("kind", .defaults, .scalar(kind, plain: true, .defaults))] + named + e, p))
                 }
             }
         }

@@ -62,6 +62,9 @@ import UrbanAnalysis
         #expect(v.study.walking?.edgeBuffer == 60 && v.study.walking?.modes.map(\.name) == ["tram"])
         // The crow-fly catchment is untouched.
         #expect(v.study.catchment == s.study.catchment && v.study.catchment?.method == .bufferUnion)
+        // The manifest's effective scenario keeps the id, so a rerun of it addresses the same analysis.
+        #expect(s.effective.contains("id: walking"))
+        #expect(try parse(s.effective + "\n").study.walking?.edgeBuffer == 40)
     }
 
     @Test func twoCatchmentsWithoutIDsAreAmbiguous() throws {
