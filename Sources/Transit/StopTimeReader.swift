@@ -16,8 +16,10 @@ import Glibc
 /// one stream, as are files of a single piece (a small feed gains nothing from threads) and
 /// runs limited to one core. At most ``piecesInFlight`` pieces are held at a time.
 struct StopTimeReader {
-    /// The size a piece is cut at (the next line end before it); a longer row makes its piece longer.
-    var pieceBytes = 1 << 20
+    /// The size a piece is cut at (the next line end before it); a longer row makes its piece
+    /// longer. 256 KiB: thousands of rows, so handing a piece on costs nothing beside parsing
+    /// it, and the pieces in flight hold about a megabyte.
+    var pieceBytes = 256 << 10
     /// Threads that parse pieces; 1 reads the whole file on the calling thread.
     var workers = Cores.available
     /// Pieces read and not yet applied, at most.
