@@ -114,6 +114,8 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--venv", default=os.path.join(tempfile.gettempdir(), "nordwaerts-gtfs-bench-venv"))
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--generated-dir", help="keep the generated feed here and reuse it when it is there (default: a temporary folder, deleted)")
+    ap.add_argument("--no-generated", action="store_true", help="the real feeds only")
     args = ap.parse_args()
 
     if not args.no_build:
@@ -130,16 +132,19 @@ def main():
     work = tempfile.mkdtemp(prefix="nordwaerts-gtfs-bench-")
     try:
         feeds = []
-        generated = os.path.join(work, "vrr-size")
-        t = time.perf_counter()
-        generate(generated, args.stop_times)
-        print(f"generated {args.stop_times:,} stop_times in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        feeds.append((f"generated, {args.stop_times:,} stop_times", generated, "2026-03-04"))
+        if not args.no_generated:
+            generated = args.generated_dir or os.path.join(work, "vrr-size")
+            if not os.path.exists(os.path.join(generated, "stop_times.txt")):
+                t = time.perf_counter()
+                generate(generated, args.stop_times)
+                print(f"generated {args.stop_times:,} stop_times in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            feeds.append((f"generated, {args.stop_times:,} stop_times", generated, "2026-03-04"))
         real = os.path.join(ROOT, ".build", "gtfs-kit-data")
         for name, date in [("cairns_gtfs.zip", "2014-05-28"), ("nyc_subway_gtfs.zip", "2024-12-18")]:
             if os.path.exists(os.path.join(real, name)):
                 feeds.append((name, os.path.join(real, name), date))
         rows = []
+        print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for label, path, date in feeds:
             ours_csv, peer_csv = os.path.join(work, "ours.csv"), os.path.join(work, "peer.csv")
             best = {}
@@ -149,6 +154,8 @@ def main():
                     ("gtfs-kit", [python, peer, REFERENCE, path, date, peer_csv]),
                 ]:
                     seconds, rss, status, cpu = measure(command)
+                    print(f"{label}: {tool} {seconds:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MiB, "
+                          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
                     if status != 0:
                         raise SystemExit(f"{tool} failed on {label}")
                     old = best.get(tool)

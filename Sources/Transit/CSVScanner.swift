@@ -30,6 +30,19 @@ public struct CSVScanner {
         ends.reserveCapacity(16)
     }
 
+    /// A scanner that starts inside a file, at the start of a row on physical line `line`
+    /// (no byte order mark is looked for): for a piece of a file cut at a line end.
+    init(continuingAt line: Int) {
+        self.init()
+        atFileStart = false
+        self.line = line
+        rowLine = line
+    }
+
+    /// The physical line being read (1-based): one more than the line ends seen so far,
+    /// counted from the line the scanner started at.
+    var currentLine: Int { line }
+
     /// Parses `bytes`, calling `body` for each row that ends inside them.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ body: (borrowing CSVRow) throws -> Void) throws {
         try withoutActuallyEscaping(body) { body in

@@ -95,15 +95,20 @@ public struct DepartureCount: Sendable {
     public private(set) var rejects: [GTFSReject] = []
 
     /// Counts the departures of `feed` on `date` within `window`.
+    /// stop_times.txt is parsed on all cores (``Cores/available``) in pieces cut at line ends,
+    /// with the same counts, rejects and lines as one pass on one core.
     public init(feed: GTFSFeed, date: ServiceDate, window: TimeWindow) throws {
+        try self.init(feed: feed, date: date, window: window, reader: StopTimeReader())
+    }
+
+    /// The count with the pieces and threads of `reader` (tests cut small feeds into tiny pieces).
+    init(feed: GTFSFeed, date: ServiceDate, window: TimeWindow, reader: StopTimeReader) throws {
         self.date = date
         self.window = window
         var pass = StopTimePass(feed: feed, date: date, window: window)
         runningTrips = pass.running.lazy.filter { $0 }.count
-        var scanner = CSVScanner()
-        try feed.source.stream("stop_times.txt") { bytes in try scanner.feed(bytes, into: &pass) }
-        try scanner.finish(into: &pass)
-        if pass.columns.isEmpty { throw GTFSError.missingColumn(file: feed.source.path + "/stop_times.txt", column: "trip_id") }
+        try reader.read("stop_times.txt", of: feed.source, into: &pass)
+        if pass.layout == nil { throw GTFSError.missingColumn(file: feed.source.path + "/stop_times.txt", column: "trip_id") }
         pass.expandFrequencies(feed)
         tallies = pass.tallies()
         stopTimeRows = pass.rows
@@ -123,9 +128,111 @@ public struct DepartureCount: Sendable {
     }
 }
 
+/// A row of stop_times.txt as a parser hands it to the count: what the count needs of it, in
+/// 24 bytes instead of a row of text.
+struct ParsedStopTime {
+    var trip: Int32
+    var station: Int32
+    var sequence: Int32
+    /// Seconds of the service day (departure, else arrival); -1 where the row has neither.
+    var time: Int32
+    /// The line the row starts on, counted from the start of the piece it was parsed in.
+    var line: Int32
+    /// `pickup_type` is not 1.
+    var pickup: Bool
+}
+
+/// What a parser of stop_times.txt needs: the column positions and the read-only tables of the
+/// feed. A value shared by every thread that parses a piece of the file.
+struct StopTimeLayout: Sendable {
+    let running: [Bool]
+    let stationOf: [Int32]
+    let stopTable: ByteKeyTable
+    let tripTable: ByteKeyTable
+    /// trip_id, stop_id, stop_sequence, arrival_time, departure_time, pickup_type (-1: absent).
+    let columns: [Int]
+    let width: Int
+}
+
+/// Turns rows of stop_times.txt into ``ParsedStopTime``s, rejecting malformed ones with their
+/// line and reason and dropping the rows of trips that do not run on the date. It needs nothing
+/// from the rows before, so pieces of the file are parsed on all cores (``StopTimeReader``);
+/// what depends on the order of the rows (a trip's last stop) is left to ``StopTimePass``.
+struct StopTimeParser: CSVRowHandler {
+    let layout: StopTimeLayout
+    /// Rows read (rejected ones and those of trips not running included).
+    var rows = 0
+    /// Rows parsed, in file order, and the rejected ones (lines as the scanner counted them).
+    var parsed: [ParsedStopTime] = []
+    var rejects: [GTFSReject] = []
+    private var lastTrip: [UInt8] = []
+    private var lastTripIndex = -1
+
+    init(layout: StopTimeLayout) {
+        self.layout = layout
+    }
+
+    mutating func handle(_ row: borrowing CSVRow) {
+        if let stopTime = parse(row) { parsed.append(stopTime) }
+    }
+
+    private mutating func reject(_ line: Int, _ reason: String) -> ParsedStopTime? {
+        rejects.append(GTFSReject(file: "stop_times.txt", line: line, reason: reason))
+        return nil
+    }
+
+    /// The row parsed; nil for a rejected row (into ``rejects``) and for a trip not running.
+    @inline(__always)
+    mutating func parse(_ row: borrowing CSVRow) -> ParsedStopTime? {
+        rows += 1
+        if let problem = row.problem { return reject(row.line, problem) }
+        guard row.count == layout.width else { return reject(row.line, "\(row.count) fields where the header has \(layout.width)") }
+        let columns = layout.columns
+        let c0 = columns[0], c1 = columns[1], c2 = columns[2], c3 = columns[3], c4 = columns[4], c5 = columns[5]
+        // The trip: rows of one trip usually follow each other, so compare with the last one first.
+        let tripField = row.field(c0)
+        let t: Int
+        if lastTripIndex >= 0, tripField.count > 0, tripField.count == lastTrip.count,
+           lastTrip.withUnsafeBufferPointer({ memcmp($0.baseAddress!, tripField.baseAddress!, tripField.count) == 0 }) {
+            t = lastTripIndex
+        } else {
+            guard let found = layout.tripTable.value(tripField) else { return reject(row.line, "trip_id \(row.string(c0)) is not in trips.txt") }
+            t = found
+            lastTrip.removeAll(keepingCapacity: true)
+            lastTrip.append(contentsOf: tripField)
+            lastTripIndex = t
+        }
+        guard let stop = layout.stopTable.value(row.field(c1)) else { return reject(row.line, "stop_id \(row.string(c1)) is not in stops.txt") }
+        guard let seq = DepartureCount.integer(row.field(c2)), seq < Int(Int32.max) else {
+            return reject(row.line, "stop_sequence '\(row.string(c2))' is not a non-negative integer")
+        }
+        var time = -1
+        do {
+            let departure = try GTFSTime.seconds(row.field(c4))
+            let arrival = try GTFSTime.seconds(row.field(c3))
+            time = departure ?? arrival ?? -1
+        } catch {
+            return reject(row.line, "arrival_time/departure_time '\(row.string(c3))', '\(row.string(c4))' is not a time H:MM:SS")
+        }
+        var pickup = true
+        if c5 >= 0 {
+            let p = row.field(c5)
+            if p.count > 0 {
+                guard let v = DepartureCount.integer(p), v <= 3 else { return reject(row.line, "pickup_type '\(row.string(c5))' is not 0 to 3") }
+                pickup = v != 1
+            }
+        }
+        guard layout.running[t] else { return nil }
+        return ParsedStopTime(trip: Int32(t), station: layout.stationOf[stop], sequence: Int32(seq), time: Int32(time),
+                              line: Int32(truncatingIfNeeded: row.line), pickup: pickup)
+    }
+}
+
 /// The state of one pass over stop_times.txt, as stored properties (the hot loop touches no
 /// captured variables): per running trip its highest-sequence stop time so far, and counters
-/// per (station, mode group) slot in flat arrays.
+/// per (station, mode group) slot in flat arrays. Rows arrive parsed (``StopTimeParser``), in
+/// file order: the header and any piece read on this thread through ``handle(_:)``, the pieces
+/// parsed on other threads through ``apply(_:lineOffset:)``.
 struct StopTimePass: CSVRowHandler {
     let window: TimeWindow
     let running: [Bool]
@@ -150,12 +257,10 @@ struct StopTimePass: CSVRowHandler {
     var byDirection: [Int] = []
     var lastRoute: [Int32] = []
     var routesAt: Set<Int64> = []
-    var columns: [Int] = []
-    var width = 0
+    /// The parser of the rows read on this thread; nil until the header is read.
+    var parser: StopTimeParser?
     var rows = 0
     var rejects: [GTFSReject] = []
-    var lastTrip: [UInt8] = []
-    var lastTripIndex = -1
 
     init(feed: GTFSFeed, date: ServiceDate, window: TimeWindow) {
         self.window = window
@@ -175,6 +280,9 @@ struct StopTimePass: CSVRowHandler {
         pendingTime = Array(repeating: -1, count: feed.trips.count)
         slotOf = Array(repeating: -1, count: feed.stops.count * StopTimePass.modeCount)
     }
+
+    /// The parsers' layout, once the header is read.
+    var layout: StopTimeLayout? { parser?.layout }
 
     @inline(__always)
     mutating func count(trip t: Int, station: Int, time: Int) {
@@ -203,75 +311,76 @@ struct StopTimePass: CSVRowHandler {
         rejects.append(GTFSReject(file: "stop_times.txt", line: line, reason: reason))
     }
 
+    /// A row read on this thread: the header, or a row parsed and applied at once.
     mutating func handle(_ row: borrowing CSVRow) throws {
-        guard !columns.isEmpty else {
+        guard var parser else {
             var names: [String: Int] = [:]
             for i in 0..<row.count { names[row.trimmed(i)] = names[row.trimmed(i)] ?? i }
             for name in ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"] where names[name] == nil {
                 throw GTFSError.missingColumn(file: feedPath + "/stop_times.txt", column: name)
             }
-            columns = ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time", "pickup_type"].map { names[$0] ?? -1 }
-            width = row.count
+            let columns = ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time", "pickup_type"].map { names[$0] ?? -1 }
+            parser = StopTimeParser(layout: StopTimeLayout(running: running, stationOf: stationOf, stopTable: stopTable,
+                                                           tripTable: tripTable, columns: columns, width: row.count))
             return
         }
+        self.parser = nil   // no second reference: the parser's arrays stay uniquely owned
+        defer { self.parser = parser }
+        let parsed = parser.parse(row)
         rows += 1
-        if let problem = row.problem { return reject(row.line, problem) }
-        guard row.count == width else { return reject(row.line, "\(row.count) fields where the header has \(width)") }
-        let c0 = columns[0], c1 = columns[1], c2 = columns[2], c3 = columns[3], c4 = columns[4], c5 = columns[5]
-        // The trip: rows of one trip usually follow each other, so compare with the last one first.
-        let tripField = row.field(c0)
-        let t: Int
-        if lastTripIndex >= 0, tripField.count > 0, tripField.count == lastTrip.count,
-           lastTrip.withUnsafeBufferPointer({ memcmp($0.baseAddress!, tripField.baseAddress!, tripField.count) == 0 }) {
-            t = lastTripIndex
-        } else {
-            guard let found = tripTable.value(tripField) else { return reject(row.line, "trip_id \(row.string(c0)) is not in trips.txt") }
-            t = found
-            lastTrip.removeAll(keepingCapacity: true)
-            lastTrip.append(contentsOf: tripField)
-            lastTripIndex = t
+        if !parser.rejects.isEmpty {
+            rejects += parser.rejects
+            parser.rejects.removeAll(keepingCapacity: true)
         }
-        guard let stop = stopTable.value(row.field(c1)) else { return reject(row.line, "stop_id \(row.string(c1)) is not in stops.txt") }
-        guard let seq = DepartureCount.integer(row.field(c2)), seq < Int(Int32.max) else {
-            return reject(row.line, "stop_sequence '\(row.string(c2))' is not a non-negative integer")
-        }
-        var time = -1
-        do {
-            let departure = try GTFSTime.seconds(row.field(c4))
-            let arrival = try GTFSTime.seconds(row.field(c3))
-            time = departure ?? arrival ?? -1
-        } catch {
-            return reject(row.line, "arrival_time/departure_time '\(row.string(c3))', '\(row.string(c4))' is not a time H:MM:SS")
-        }
-        var pickup = true
-        if c5 >= 0 {
-            let p = row.field(c5)
-            if p.count > 0 {
-                guard let v = DepartureCount.integer(p), v <= 3 else { return reject(row.line, "pickup_type '\(row.string(c5))' is not 0 to 3") }
-                pickup = v != 1
+        if let parsed { apply(parsed, lineOffset: 0) }
+    }
+
+    /// The rows of a piece parsed elsewhere, in file order; their lines are `lineOffset` more.
+    mutating func apply(_ piece: StopTimeParser, lineOffset: Int) {
+        rows += piece.rows
+        var r = 0
+        let pieceRejects = piece.rejects
+        for stopTime in piece.parsed {
+            while r < pieceRejects.count, pieceRejects[r].line < Int(stopTime.line) {
+                var moved = pieceRejects[r]
+                moved.line += lineOffset
+                rejects.append(moved)
+                r += 1
             }
+            apply(stopTime, lineOffset: lineOffset)
         }
-        guard running[t] else { return }
-        let station = Int(stationOf[stop])
+        for k in r..<pieceRejects.count {
+            var moved = pieceRejects[k]
+            moved.line += lineOffset
+            rejects.append(moved)
+        }
+    }
+
+    /// One stop time of a running trip, in file order: counted once a later stop of its trip
+    /// is known (never the trip's last stop).
+    @inline(__always)
+    mutating func apply(_ stopTime: ParsedStopTime, lineOffset: Int) {
+        let t = Int(stopTime.trip)
+        let seq = Int(stopTime.sequence), station = Int(stopTime.station), time = Int(stopTime.time)
         if isFrequencyBased[t] {
             if frequencyRows[t]?.contains(where: { $0.seq == seq }) == true {
-                return reject(row.line, "stop_sequence \(seq) appears twice in trip \(tripIDs[t])")
+                return reject(Int(stopTime.line) + lineOffset, "stop_sequence \(seq) appears twice in trip \(tripIDs[t])")
             }
-            frequencyRows[t, default: []].append((seq, station, time, pickup))
+            frequencyRows[t, default: []].append((seq, station, time, stopTime.pickup))
             return
         }
-        let s32 = Int32(seq)
-        let packedTime = Int32(pickup ? time : -1)
+        let s32 = stopTime.sequence
+        let packedTime = stopTime.pickup ? stopTime.time : -1
         let pending = pendingSeq[t]
         if pending == Int32.min {
-            pendingSeq[t] = s32; pendingStation[t] = Int32(station); pendingTime[t] = packedTime
+            pendingSeq[t] = s32; pendingStation[t] = stopTime.station; pendingTime[t] = packedTime
         } else if s32 > pending {
             if pendingTime[t] >= 0 { count(trip: t, station: Int(pendingStation[t]), time: Int(pendingTime[t])) }
-            pendingSeq[t] = s32; pendingStation[t] = Int32(station); pendingTime[t] = packedTime
+            pendingSeq[t] = s32; pendingStation[t] = stopTime.station; pendingTime[t] = packedTime
         } else if s32 < pending {
             if packedTime >= 0 { count(trip: t, station: station, time: Int(packedTime)) }
         } else {
-            return reject(row.line, "stop_sequence \(seq) appears twice in trip \(tripIDs[t])")
+            return reject(Int(stopTime.line) + lineOffset, "stop_sequence \(seq) appears twice in trip \(tripIDs[t])")
         }
     }
 

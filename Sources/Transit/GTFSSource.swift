@@ -80,8 +80,9 @@ public struct GTFSSource: Sendable {
         }
     }
 
-    /// Streams the file's bytes in blocks of about `blockSize`.
-    public func stream(_ file: String, blockSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Streams the file's bytes in blocks of about `blockSize` (256 KiB: large enough that
+    /// reading costs nothing beside parsing, small enough not to weigh on a small feed's memory).
+    public func stream(_ file: String, blockSize: Int = 256 << 10, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         switch kind {
         case .memory:
             guard let bytes = contents[file] else { throw GTFSError.missingFile(feed: path, file: file) }
