@@ -1,11 +1,13 @@
+import Dispatch
 import GeoCore
 
 /// Streams features from a reader into one feature table of a GeoPackage (`convert IN
 /// OUT.gpkg`): validity policy, reprojection, rejects, as `FeatureConversion` does for GeoJSON.
 ///
 /// Each batch is checked, reprojected and encoded to GeoPackage blobs by the reader's
-/// workers; the calling thread inserts the rows in input order through one prepared
-/// statement. The table is made when the first batch is in: its columns and whether single
+/// workers; one inserting thread puts the rows in input order through one prepared statement
+/// while the workers parse the next batch (SQLite's inserts were a third of the work, done
+/// while the other core waited). The table is made when the first batch is in: its columns and whether single
 /// parts are promoted to Multi come from that batch (columns seen later are added, types
 /// that widen later are widened at the end).
 public struct GeoPackageConversion: Sendable {
@@ -14,6 +16,39 @@ public struct GeoPackageConversion: Sendable {
 
     public init(policy: InvalidGeometryPolicy) {
         self.policy = policy
+    }
+
+    /// The inserting thread's state; the calling thread reads it only after waiting for it.
+    private final class Inserting: @unchecked Sendable {
+        var layer: GeoPackageLayerWriter?
+        let rejects: RejectsReport?
+        var error: (any Error)?
+        var written = 0, rejected = 0, skippedInvalid = 0
+
+        init(rejects: RejectsReport?) { self.rejects = rejects }
+
+        func insert(_ outcomes: [Outcome]) throws {
+            for outcome in outcomes {
+                switch outcome {
+                case let .failed(error):
+                    throw error
+                case let .rejected(problem, raw, isInvalid):
+                    rejected += 1
+                    if isInvalid { skippedInvalid += 1 }
+                    guard let rejects else { throw IOError.badFeature(problem) }
+                    try rejects.add(problem, raw: raw)
+                case let .written(feature, bytes, encoded):
+                    do {
+                        try layer!.add(feature, encoded: encoded.map { ($0, bytes[$0.range]) })
+                        written += 1
+                    } catch let IOError.badFeature(problem) {
+                        rejected += 1
+                        guard let rejects else { throw IOError.badFeature(problem) }
+                        try rejects.add(problem, raw: nil)
+                    }
+                }
+            }
+        }
     }
 
     private enum Outcome {
@@ -33,6 +68,12 @@ public struct GeoPackageConversion: Sendable {
         let path = reader.path
         var summary = ConversionSummary()
         var layer: GeoPackageLayerWriter?
+        // Batch k is inserted on `inserter` while batch k + 1 is read; `pending` is waited for
+        // before the next hand-over, so the database is used by one thread at a time.
+        let inserter = DispatchQueue(label: "nordwaerts.gpkg.insert")
+        let pending = DispatchGroup()
+        let inserting = Inserting(rejects: rejects)
+        defer { pending.wait() }
         let invalid = Locked<(count: Int, repaired: Int, examples: [String])>((0, 0, []))
 
         while true {
@@ -71,6 +112,8 @@ public struct GeoPackageConversion: Sendable {
             }
             if outcomes.isEmpty { break }
             summary.read += outcomes.count
+            pending.wait()
+            if let error = inserting.error { throw error }
             if layer == nil {
                 // The table's columns and geometry types, from the first batch.
                 var schema = Schema()
@@ -81,28 +124,20 @@ public struct GeoPackageConversion: Sendable {
                 }
                 layer = try writer.addLayer(name: name, crs: target, fields: schema.fields.map { ($0.name, $0.type) },
                                             geometryTypes: types, keepZ: keepZ, style: style)
+                inserting.layer = layer
             }
-            for outcome in outcomes {
-                switch outcome {
-                case let .failed(error):
-                    throw error
-                case let .rejected(problem, raw, isInvalid):
-                    summary.rejected += 1
-                    if isInvalid { summary.skippedInvalid += 1 }
-                    guard let rejects else { throw IOError.badFeature(problem) }
-                    try rejects.add(problem, raw: raw)
-                case let .written(feature, bytes, encoded):
-                    do {
-                        try layer!.add(feature, encoded: encoded.map { ($0, bytes[$0.range]) })
-                        summary.written += 1
-                    } catch let IOError.badFeature(problem) {
-                        summary.rejected += 1
-                        guard let rejects else { throw IOError.badFeature(problem) }
-                        try rejects.add(problem, raw: nil)
-                    }
-                }
+            pending.enter()
+            nonisolated(unsafe) let batch = outcomes
+            inserter.async {
+                defer { pending.leave() }
+                do { try inserting.insert(batch) } catch { inserting.error = error }
             }
         }
+        pending.wait()
+        if let error = inserting.error { throw error }
+        summary.written = inserting.written
+        summary.rejected = inserting.rejected
+        summary.skippedInvalid = inserting.skippedInvalid
         if layer == nil {
             layer = try writer.addLayer(name: name, crs: target, fields: [], keepZ: keepZ, style: style)
         }
