@@ -68,51 +68,26 @@ public struct GeoPackageConversion: Sendable {
         let path = reader.path
         var summary = ConversionSummary()
         var layer: GeoPackageLayerWriter?
-        // Batch k is inserted on `inserter` while batch k + 1 is read; `pending` is waited for
-        // before the next hand-over, so the database is used by one thread at a time.
+        // Batch k is inserted on `inserter` while batch k + 1 is read; an empty `sync` waits
+        // for it before the next hand-over (the pattern of RepeatedIDCheck, which
+        // ThreadSanitizer follows), so the database is used by one thread at a time.
         let inserter = DispatchQueue(label: "nordwaerts.gpkg.insert")
-        let pending = DispatchGroup()
         let inserting = Inserting(rejects: rejects)
-        defer { pending.wait() }
+        defer { inserter.sync {} }
         let invalid = Locked<(count: Int, repaired: Int, examples: [String])>((0, 0, []))
 
         while true {
-            let outcomes: [Outcome] = try reader.nextBatch(maxCount: batchSize, workers: Swift.max(1, Cores.available * 2)) { item, _ in
-                var feature: Feature
-                switch item {
-                case let .rejected(problem, raw): return .rejected(problem, raw: raw, invalid: false)
-                case let .feature(read): feature = read
-                }
-                do {
-                    if let geometry = feature.geometry, !(try geometry.isValid()) {
-                        let problem = FeatureProblem(feature: feature, path: path, reason: "invalid geometry: \(try geometry.validity())")
-                        invalid.withLock { state in
-                            state.count += 1
-                            if state.examples.count < 5 { state.examples.append(problem.description) }
-                        }
-                        switch policy {
-                        case .keep: break
-                        case .fail: return .failed(IOError.badFeature(problem))
-                        case .skip: return .rejected(problem, raw: nil, invalid: true)
-                        case .repair:
-                            feature.geometry = try geometry.repaired(assumingInvalid: true)
-                            invalid.withLock { $0.repaired += 1 }
-                        }
-                    }
-                    if let transformer, let geometry = feature.geometry { feature.geometry = try transformer.transform(geometry) }
-                    var bytes: [UInt8] = []
-                    let encoded = try GeoPackageLayerWriter.encodeGeometry(feature.geometry, srsID: srsID, keepZ: keepZ, into: &bytes)
-                    feature.geometry = nil
-                    return .written(feature, bytes, encoded)
-                } catch let error as CRSError {
-                    return .rejected(FeatureProblem(feature: feature, path: path, reason: "\(error)"), raw: nil, invalid: false)
-                } catch {
-                    return .failed(error)
-                }
+            let outcomes: [Outcome]
+            do {
+                outcomes = try nextBatch(reader, policy: policy, path: path, transformer: transformer, srsID: srsID, keepZ: keepZ, invalid: invalid)
+            } catch {
+                // A problem in the batch being inserted came first in the file: it is the one to report.
+                inserter.sync {}
+                throw inserting.error ?? error
             }
             if outcomes.isEmpty { break }
             summary.read += outcomes.count
-            pending.wait()
+            inserter.sync {}
             if let error = inserting.error { throw error }
             if layer == nil {
                 // The table's columns and geometry types, from the first batch.
@@ -126,14 +101,12 @@ public struct GeoPackageConversion: Sendable {
                                             geometryTypes: types, keepZ: keepZ, style: style)
                 inserting.layer = layer
             }
-            pending.enter()
             nonisolated(unsafe) let batch = outcomes
             inserter.async {
-                defer { pending.leave() }
                 do { try inserting.insert(batch) } catch { inserting.error = error }
             }
         }
-        pending.wait()
+        inserter.sync {}
         if let error = inserting.error { throw error }
         summary.written = inserting.written
         summary.rejected = inserting.rejected
@@ -147,5 +120,44 @@ public struct GeoPackageConversion: Sendable {
         summary.invalidExamples = state.examples
         summary.warnings = reader.warnings
         return summary
+    }
+
+    /// The next batch of `reader`, each feature checked, reprojected and encoded on the workers.
+    private func nextBatch(_ reader: any FeatureReader, policy: InvalidGeometryPolicy, path: String, transformer: Transformer?,
+                           srsID: Int32, keepZ: Bool,
+                           invalid: Locked<(count: Int, repaired: Int, examples: [String])>) throws -> [Outcome] {
+        try reader.nextBatch(maxCount: batchSize, workers: Swift.max(1, Cores.available * 2)) { item, _ in
+            var feature: Feature
+            switch item {
+            case let .rejected(problem, raw): return .rejected(problem, raw: raw, invalid: false)
+            case let .feature(read): feature = read
+            }
+            do {
+                if let geometry = feature.geometry, !(try geometry.isValid()) {
+                    let problem = FeatureProblem(feature: feature, path: path, reason: "invalid geometry: \(try geometry.validity())")
+                    invalid.withLock { state in
+                        state.count += 1
+                        if state.examples.count < 5 { state.examples.append(problem.description) }
+                    }
+                    switch policy {
+                    case .keep: break
+                    case .fail: return .failed(IOError.badFeature(problem))
+                    case .skip: return .rejected(problem, raw: nil, invalid: true)
+                    case .repair:
+                        feature.geometry = try geometry.repaired(assumingInvalid: true)
+                        invalid.withLock { $0.repaired += 1 }
+                    }
+                }
+                if let transformer, let geometry = feature.geometry { feature.geometry = try transformer.transform(geometry) }
+                var bytes: [UInt8] = []
+                let encoded = try GeoPackageLayerWriter.encodeGeometry(feature.geometry, srsID: srsID, keepZ: keepZ, into: &bytes)
+                feature.geometry = nil
+                return .written(feature, bytes, encoded)
+            } catch let error as CRSError {
+                return .rejected(FeatureProblem(feature: feature, path: path, reason: "\(error)"), raw: nil, invalid: false)
+            } catch {
+                return .failed(error)
+            }
+        }
     }
 }
