@@ -33,6 +33,22 @@ extension CRS {
         return text.map { String(cString: $0) } ?? ""
     }
 
+    /// The PROJ string (`+proj=utm +zone=32 +ellps=GRS80 …`), empty when PROJ cannot write
+    /// one; what viewers show as a CRS's projection and ellipsoid acronyms.
+    public var projString: String {
+        let definition = self == .wgs84 ? "EPSG:4326" : CRS.normalized(self.definition)
+        guard let object = try? PROJObject({ proj_create($0, definition) }) else { return "" }
+        return proj_as_proj_string(object.context, object.pj, PJ_PROJ_5, nil).map { String(cString: $0) } ?? ""
+    }
+
+    /// The value of one `+key=` of ``projString`` ("utm" for "proj"), nil when absent.
+    public func projParameter(_ key: String) -> String? {
+        for part in projString.split(separator: " ") where part.hasPrefix("+\(key)=") {
+            return String(part.dropFirst(key.count + 2))
+        }
+        return nil
+    }
+
     /// The authority and code ("EPSG", 25832); WGS 84 lon/lat (OGC:CRS84) counts as EPSG 4326,
     /// as GeoPackage and QGIS record it. Nil for a CRS without a code.
     public var authorityCode: (authority: String, code: Int)? {

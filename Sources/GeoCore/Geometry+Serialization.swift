@@ -47,7 +47,17 @@ extension Geometry {
 
     /// Well-Known Text; `precision` fixes the decimals (trailing zeros trimmed), nil prints
     /// every digit needed to read the same doubles back.
+    ///
+    /// GEOS 3.11's writer prints every number in fixed notation into a 128-byte buffer on
+    /// the stack, so a coordinate of about 1e110 or more (hostile input, a broken transform)
+    /// overflows it and kills the process. Geometries with such coordinates, and any
+    /// `precision` beyond 17 decimals, are written by ``SafeWKTWriter`` instead (scientific
+    /// notation for the huge numbers, the same text as GEOS's for the others).
     public func wkt(precision: Int? = nil) -> String {
+        if let precision, !(0...SafeWKTWriter.maximumPrecision).contains(precision) || !SafeWKTWriter.fitsGEOSWriter(self) {
+            return SafeWKTWriter(precision: Swift.min(Swift.max(precision, 0), 40)).text(of: self)
+        }
+        if precision == nil, !SafeWKTWriter.fitsGEOSWriter(self) { return SafeWKTWriter(precision: nil).text(of: self) }
         let h = GEOSContext.handle
         guard let writer = GEOSWKTWriter_create_r(h) else { return "" }
         defer { GEOSWKTWriter_destroy_r(h, writer) }

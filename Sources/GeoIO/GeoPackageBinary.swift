@@ -25,6 +25,10 @@ public enum GeoPackageBinary {
     public static func encode(_ geometry: Geometry, srsID: Int32, promote: Bool = false, keepZ: Bool = true,
                               into out: inout [UInt8]) throws -> Envelope {
         let empty = geometry.isEmpty
+        // One allocation for the whole blob: header, envelope, and WKB (9 bytes a part and
+        // 4 a ring on top of the coordinates; 64 bytes cover parcels' few parts).
+        let dimension = keepZ && geometry.hasZ ? 3 : 2
+        out.reserveCapacity(out.count + 40 + 64 + 8 * dimension * geometry.numberOfCoordinates)
         // Header; the envelope's 32 bytes are filled in once the coordinates are known.
         out.append(contentsOf: [0x47, 0x50, 0, empty ? 0x11 : 0x03])
         appendInt32(UInt32(bitPattern: srsID), &out)
@@ -65,6 +69,8 @@ public enum GeoPackageBinary {
         }
         var coordinates: [Double] = []
         var counts: [Int] = []
+        coordinates.reserveCapacity((z ? 3 : 2) * geometry.numberOfCoordinates)
+        counts.reserveCapacity(8)
         let dimension = try geometry.flatten(coordinates: &coordinates, counts: &counts, includeZ: z)
         var c = 0, k = 0
         func positions(_ n: Int) {
@@ -144,14 +150,13 @@ public enum GeoPackageBinary {
     }
 
     @inline(__always) private static func appendInt32(_ v: UInt32, _ out: inout [UInt8]) {
-        out.append(UInt8(truncatingIfNeeded: v)); out.append(UInt8(truncatingIfNeeded: v >> 8))
-        out.append(UInt8(truncatingIfNeeded: v >> 16)); out.append(UInt8(truncatingIfNeeded: v >> 24))
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
     @inline(__always) private static func appendInt32(_ v: Int, _ out: inout [UInt8]) { appendInt32(UInt32(v), &out) }
 
     @inline(__always) private static func appendInt64(_ v: UInt64, _ out: inout [UInt8]) {
-        for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
     private static func write(_ v: UInt64, at index: Int, _ out: inout [UInt8]) {

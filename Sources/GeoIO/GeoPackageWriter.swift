@@ -403,6 +403,7 @@ public final class GeoPackageLayerWriter {
             }
             try insert.bindText(textID, at: idColumn! + 3)
         }
+        var blob: ArraySlice<UInt8>?
         if let (geometry, bytes) = encoded {
             let written = GeoPackageBinary.writtenType(geometry.type, promote: promotes)
             if written != geometry.type {
@@ -417,9 +418,9 @@ public final class GeoPackageLayerWriter {
                 let parts: UInt8 = geometry.isEmpty ? 0 : 1
                 promoted.append(contentsOf: [parts, 0, 0, 0])
                 if !geometry.isEmpty { promoted.append(contentsOf: bytes.dropFirst(headerSize)) }
-                try insert.bindBlob(promoted[...], at: 2)
+                blob = promoted[...]
             } else {
-                try insert.bindBlob(bytes, at: 2)
+                blob = bytes
             }
             writtenTypes.insert(written)
             if geometry.hasZ { withZ += 1 } else { withoutZ += 1 }
@@ -444,7 +445,8 @@ public final class GeoPackageLayerWriter {
             try bind(entry.value, column: column!)
         }
         do {
-            try insert.step()
+            // The blob is bound in place (not copied) for the step.
+            if let blob { try insert.withBlob(blob, at: 2) { try insert.step() } } else { try insert.step() }
         } catch {
             insert.reset()
             if case .integer(let i)? = feature.id, db.extendedErrorCode == 1555 {

@@ -158,6 +158,16 @@ final class SQLiteStatement {
         }
     }
 
+    /// Binds a blob without SQLite copying it: `body` runs with the binding in place and must
+    /// step the statement (the bytes are only borrowed for the call).
+    func withBlob<T>(_ bytes: ArraySlice<UInt8>, at index: Int, _ body: () throws -> T) throws -> T {
+        try bytes.withUnsafeBytes { raw in
+            try check(sqlite3_bind_blob(handle, Int32(index), raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil))
+            defer { sqlite3_bind_null(handle, Int32(index)) }
+            return try body()
+        }
+    }
+
     /// Runs one step: true when a row is ready, false when done.
     @discardableResult
     func step() throws -> Bool {

@@ -124,7 +124,7 @@ public struct OutputSpec: Codable, Sendable, Equatable {
     /// `standard` (`,`) or `excel` (`;`, decimal commas, byte order mark).
     public var csv: String = "standard"
     /// What to write besides the tables and reports: `geojson` (a file per layer; always, since
-    /// comparisons and notebooks read it), `gpkg` (results.gpkg: every layer in EPSG:25832,
+    /// comparisons and notebooks read it), `gpkg` (results.gpkg: every layer in the working CRS,
     /// styled) and `qgis` (project.qgz: the run styled in QGIS, reading results.gpkg, or the
     /// GeoJSON files without it). Default: all three.
     public var formats: [String] = OutputSpec.formatNames

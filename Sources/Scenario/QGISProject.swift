@@ -7,8 +7,9 @@ import ZIPFoundation
 /// `project.qgz`: a QGIS project that opens a whole run, styled as report.html draws it.
 ///
 /// Every layer points into `results.gpkg` (or, without it, at the GeoJSON files) by a path
-/// relative to the project, so the folder can be moved or sent. The project CRS is
-/// EPSG:25832 (authid and WKT), layers are grouped by theme, the district choropleths of the
+/// relative to the project, so the folder can be moved or sent. The project CRS is the
+/// run's working CRS (`working_crs`, EPSG:25832 by default; authid and WKT from PROJ), each
+/// layer declares its own CRS (the package's, or the GeoJSON files'), layers are grouped by theme, the district choropleths of the
 /// report come each as a layer with its quantile classes and colours and the district names
 /// as labels, land use is categorized, and the map opens on the city's extent. A .qgz is a
 /// zip holding one .qgs (XML); it is written to a temporary name and renamed into place.
@@ -35,19 +36,29 @@ struct QGISProject {
 
     var title: String
     var groups: [Group]
-    /// The extent the map opens on (EPSG:25832).
+    /// The project's CRS (the run's working CRS).
+    var crs: CRS
+    /// The extent the map opens on (in `crs`).
     var extent: Envelope
 
     // MARK: The run's project
 
     /// The project of a run: `package` when results.gpkg was written, else the GeoJSON files
-    /// (`geojsonCRS` is theirs); `results` are the layers of the run by name.
-    init(title: String, results: [(String, Layer)], package: ResultPackage?, geojsonCRS: CRS, files: [String], districts: Layer) {
+    /// (`geojsonCRS` is theirs); `results` are the layers of the run by name; `crs` is the
+    /// project's (the run's working CRS, which `districts` is in as the runner reads them).
+    init(title: String, results: [(String, Layer)], package: ResultPackage?, geojsonCRS: CRS, files: [String], districts: Layer,
+         crs: CRS = .etrs89UTM32N) throws {
         self.title = title
+        self.crs = crs
         extent = districts.envelope
+        if districts.crs != crs {
+            let transformer = try Transformer.shared(from: districts.crs, to: crs)
+            extent = .empty
+            for case let geometry? in districts.features.map(\.geometry) { extent.formUnion(try transformer.transform(geometry).envelope) }
+        }
         let layers = Dictionary(results, uniquingKeysWith: { a, _ in a })
         func source(_ name: String) -> (String, CRS)? {
-            if let package, package.tables.contains(where: { $0.name == name }) { return ("./results.gpkg|layername=\(name)", .etrs89UTM32N) }
+            if let package, package.tables.contains(where: { $0.name == name }) { return ("./results.gpkg|layername=\(name)", package.crs) }
             if files.contains(name + ".geojson") { return ("./\(name).geojson", geojsonCRS) }
             return nil
         }
@@ -55,7 +66,7 @@ struct QGISProject {
             guard let (path, crs) = source(name) else { return nil }
             let layer = layers[name]
             let table = package?.tables.first { $0.name == name }
-            let style = layer.flatMap { RunStyles.style(for: name, layer: $0) } ?? (name == "parcels" ? RunStyles.style(for: name, layer: Layer(name: name, crs: .etrs89UTM32N, features: [])) : nil)
+            let style = layer.flatMap { RunStyles.style(for: name, layer: $0) } ?? (name == "parcels" ? RunStyles.style(for: name, layer: Layer(name: name, crs: crs, features: [])) : nil)
             return LayerEntry(id: name, name: title, source: path, shape: style?.shape ?? table?.shape ?? .polygon,
                               multi: table?.multi ?? true, style: style, crs: crs, visible: visible)
         }
@@ -93,8 +104,8 @@ struct QGISProject {
             XMLElement("srid", text: String(authority?.code ?? 0)),
             XMLElement("authid", text: authority.map { "\($0.authority):\($0.code)" } ?? ""),
             XMLElement("description", text: crs.name),
-            XMLElement("projectionacronym", text: crs.isGeographic ? "longlat" : "utm"),
-            XMLElement("ellipsoidacronym", text: "EPSG:7019"),
+            XMLElement("projectionacronym", text: crs.projParameter("proj") ?? (crs.isGeographic ? "longlat" : "")),
+            XMLElement("ellipsoidacronym", text: crs.projParameter("ellps") ?? ""),
             XMLElement("geographicflag", text: crs.isGeographic ? "true" : "false"),
         ])
     }
@@ -128,7 +139,6 @@ struct QGISProject {
 
     /// The .qgs document.
     var qgs: String {
-        let crs = CRS.etrs89UTM32N
         let all = groups.flatMap(\.layers)
         let tree = XMLElement("layer-tree-group", [], [XMLElement("customproperties")] + groups.map { group in
             XMLElement("layer-tree-group", [("name", group.name), ("checked", "Qt::Checked"), ("expanded", "1")],
@@ -155,7 +165,7 @@ struct QGISProject {
             XMLElement("properties", [], [
                 XMLElement("Paths", [], [XMLElement("Absolute", [("type", "bool")], text: "false")]),
                 XMLElement("SpatialRefSys", [], [
-                    XMLElement("ProjectCrs", [("type", "QString")], text: "EPSG:25832"),
+                    XMLElement("ProjectCrs", [("type", "QString")], text: crs.authorityCode.map { "\($0.authority):\($0.code)" } ?? crs.identifier),
                     XMLElement("ProjectionsEnabled", [("type", "int")], text: "1"),
                 ]),
                 XMLElement("Measurement", [], [XMLElement("DistanceUnits", [("type", "QString")], text: "meters"),

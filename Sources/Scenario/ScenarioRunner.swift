@@ -154,7 +154,7 @@ public struct ScenarioRunner: Sendable {
         let parcelWriter = standard
             ? try GeoJSONWriter(path: directory + "/parcels_wgs84.geojson", options: GeoJSONWriteOptions(), sourceCRS: working)
             : (wanted.contains("parcels") ? try GeoJSONWriter(path: directory + "/parcels.geojson", options: options, sourceCRS: working) : nil)
-        let package = !standard && scenario.outputs.writes("gpkg") ? try ResultPackage(path: directory + "/results.gpkg") : nil
+        let package = !standard && scenario.outputs.writes("gpkg") ? try ResultPackage(path: directory + "/results.gpkg", crs: working) : nil
         var done = 0
         for (name, spec) in parcelInputs {
             var record = try Scenario.record(name: name, spec: spec, path: spec.resolvedPath(in: scenario.folder))
@@ -266,7 +266,7 @@ public struct ScenarioRunner: Sendable {
         if let package { try package.finish(); files.append("results.gpkg") }
         if scenario.outputs.writes("qgis") {
             let title = "Nordwärts: " + (scenario.file.split(separator: "/").last.map(String.init) ?? scenario.file) + (variant.map { ", variant \($0.name)" } ?? "")
-            try QGISProject(title: title, results: packaged, package: package, geojsonCRS: outputCRS, files: files, districts: districts)
+            try QGISProject(title: title, results: packaged, package: package, geojsonCRS: outputCRS, files: files, districts: districts, crs: working)
                 .write(to: directory + "/project.qgz")
             files.append("project.qgz")
         }

@@ -108,6 +108,7 @@ struct ConvertCommand: ParsableCommand {
 
     /// `convert IN OUT.gpkg`: one feature table, in the input's CRS unless --to says otherwise.
     private func convertToGeoPackage(_ reader: any FeatureReader, policy: InvalidGeometryPolicy) throws {
+        AllocatorTuning.keepFreedMemory()
         let target = try to.map { try CRS($0) } ?? reader.crs
         let base = input.split(separator: "/").last.map(String.init) ?? input
         let name = inputOptions.layer ?? String(base.split(separator: ".").first ?? "layer")
