@@ -1,5 +1,8 @@
 import ArgumentParser
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import GeoCore
 import GeoIO
 import StreetNetwork
@@ -48,14 +51,14 @@ struct StreetOptions: ParsableArguments {
     }
 
     func read(_ path: String, rejects: RejectsReport?) throws -> (StreetLayerGraph, LayerReadSummary) {
-        try StreetLayerGraph.read(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false), crs: try workingCRS,
+        try StreetLayerGraph.read(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false, countsRepeatedIDs: false), crs: try workingCRS,
                                   graph: StreetGraph.Options(preset: WalkableFilter(rawValue: preset)!, nodeCrossings: nodeCrossings),
                                   rejects: rejects)
     }
 
     /// Points of a facility or origin layer in the working CRS (a polygon by its point on surface).
     func points(_ path: String, from: String?) throws -> [(feature: Feature, x: Double, y: Double)] {
-        let stream = try FeatureStream(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false), crs: try workingCRS)
+        let stream = try FeatureStream(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false, countsRepeatedIDs: false), crs: try workingCRS)
         var out: [(Feature, Double, Double)] = []
         while let batch = try stream.nextBatch({ f, _ -> (Feature, Double, Double) in
             let p = f.geometry!.type == .point ? f.geometry! : try f.geometry!.pointOnSurface()
@@ -158,38 +161,72 @@ struct NetworkWalkCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard cutoff > 0 else { throw CLIError(.usage, "--cutoff-m must be > 0") }
+            var stages = StageClock()
             let (made, _) = try street.read(streets, rejects: nil)
+            stages.lap("graph")
             let stops = try street.points(facilities, from: nil)
             let names = stops.enumerated().map { i, s in s.feature.properties[nameField].map(\.description) ?? s.feature.displayID ?? String(i + 1) }
             let reach = NetworkReach(snapper: EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!),
                                      facilities: stops.map { (x: $0.x, y: $0.y) }, cutoff: cutoff, maxSnap: street.maxSnap)
             if reach.offNetwork.count == stops.count { printError("nordwaerts: warning: every facility is off the network: no origin is reached") }
+            stages.lap("facilities, snapping and Dijkstra")
             let file = try OutputFile(path: out)
             do {
                 try file.write("id,walk_m,walk_stop,snap_m\n")
-                let stream = try FeatureStream(path: origins, options: ReadOptions(crs: try originsFrom.map { try CRS($0) }, keepZ: false), crs: try street.workingCRS)
+                // Rows are formatted on the threads that walked them; only the file order is kept here.
+                let nameFields = names.map { Array(csvField($0).utf8) }
                 var index = 0, reached = 0, off = 0
-                while let batch = try stream.nextBatch({ f, _ -> (String, NetworkReach.Walk) in
-                    let g = f.geometry!
-                    let p = g.type == .point ? g : try g.pointOnSurface()
-                    return (f.displayID ?? "", reach.walk(fromX: p.x ?? .nan, y: p.y ?? .nan))
-                }) {
-                    try file.append { bytes in
-                        for (id, walk) in batch {
-                            index += 1
-                            bytes += Array((id.isEmpty ? String(index) : csvField(id)).utf8)
-                            bytes.append(UInt8(ascii: ","))
-                            if let d = walk.distance { TextFields.appendShortest(d, to: &bytes); reached += 1 }
-                            bytes.append(UInt8(ascii: ","))
-                            if let f = walk.facility { bytes += Array(csvField(names[f]).utf8) }
-                            bytes.append(UInt8(ascii: ","))
-                            if let s = walk.snap { TextFields.appendShortest(s.distance, to: &bytes) }
-                            bytes.append(UInt8(ascii: "\n"))
-                            if walk.offNetwork { off += 1 }
+                let workingCRS = try street.workingCRS
+                let originsCRS = try originsFrom.map { try CRS($0) }
+                if InputFormat.forPath(origins) == .csv, originsCRS == workingCRS,
+                   let points = try CSVPointReader.plainCoordinates(path: origins, options: ReadOptions(crs: originsCRS, keepZ: false)) {
+                    // A plain CSV of points in the working CRS: no feature per row (rows are named by their number).
+                    let count = points.x.count
+                    let pieces = Swift.max(1, Swift.min(Cores.available * 8, count / 2048))
+                    let chunks = try points.x.withUnsafeBufferPointer { xs in
+                        try points.y.withUnsafeBufferPointer { ys in
+                            nonisolated(unsafe) let xs = xs, ys = ys
+                            return try concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> WalkRows in
+                                var rows = WalkRows()
+                                for i in count * piece / pieces..<count * (piece + 1) / pieces {
+                                    TextFields.appendInteger(Int64(i + 1), to: &rows.bytes)
+                                    rows.append(reach.walk(fromX: xs[i], y: ys[i]), names: nameFields)
+                                }
+                                return rows
+                            }
+                        }
+                    }
+                    for rows in chunks {
+                        try file.append { $0 += rows.bytes }
+                        reached += rows.reached
+                        off += rows.offNetwork
+                    }
+                    index = count
+                } else {
+                    let stream = try FeatureStream(path: origins, options: ReadOptions(crs: originsCRS, keepZ: false, countsRepeatedIDs: false), crs: workingCRS)
+                    while let batch = try stream.nextBatch({ f, _ -> (Bool, WalkRows) in
+                        let g = f.geometry!
+                        let p = g.type == .point ? g : try g.pointOnSurface()
+                        var row = WalkRows()
+                        let id = f.displayID ?? ""
+                        if !id.isEmpty { row.bytes += csvField(id).utf8 }
+                        row.append(reach.walk(fromX: p.x ?? .nan, y: p.y ?? .nan), names: nameFields)
+                        return (id.isEmpty, row)
+                    }) {
+                        try file.append { bytes in
+                            for (needsIndex, row) in batch {
+                                index += 1
+                                if needsIndex { TextFields.appendInteger(Int64(index), to: &bytes) }
+                                bytes += row.bytes
+                                reached += row.reached
+                                off += row.offNetwork
+                            }
                         }
                     }
                 }
                 try file.commit()
+                stages.lap("origins: read, snap, write")
+                stages.report()
                 printError("\(index) origins: \(reached) within \(decimalText(cutoff, decimals: 0)) m of a facility, \(off) off the network; "
                            + "\(stops.count - reach.offNetwork.count) of \(stops.count) facilities on the network (\(made.graph.nodeCount) nodes, \(made.graph.edgeCount) edges)")
             } catch {
@@ -200,8 +237,49 @@ struct NetworkWalkCommand: ParsableCommand {
     }
 }
 
+/// Wall time per stage of a command, printed to standard error when NORDWAERTS_STAGES is set
+/// (for bench/README.md's "where the time goes").
+struct StageClock {
+    private let enabled = getenv("NORDWAERTS_STAGES") != nil
+    private var last = ContinuousClock.now
+    private var laps: [(String, Duration)] = []
+
+    mutating func lap(_ name: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        laps.append((name, now - last))
+        last = now
+    }
+
+    func report() {
+        for (name, d) in laps {
+            let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+            printError("stage \(name): \(decimalText(ms, decimals: 1)) ms")
+        }
+    }
+}
+
+/// Rows of `walk`'s CSV after the id (`,walk_m,walk_stop,snap_m`), with how many of them
+/// reached a facility and how many were off the network.
+struct WalkRows {
+    var bytes: [UInt8] = []
+    var reached = 0
+    var offNetwork = 0
+
+    mutating func append(_ walk: NetworkReach.Walk, names: [[UInt8]]) {
+        bytes.append(UInt8(ascii: ","))
+        if let d = walk.distance { TextFields.appendShortest(d, to: &bytes); reached += 1 }
+        bytes.append(UInt8(ascii: ","))
+        if let f = walk.facility { bytes += names[f] }
+        bytes.append(UInt8(ascii: ","))
+        if let s = walk.snap { TextFields.appendShortest(s.distance, to: &bytes) }
+        bytes.append(UInt8(ascii: "\n"))
+        if walk.offNetwork { offNetwork += 1 }
+    }
+}
+
 /// A CSV field, quoted when it holds a comma, quote or line break.
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
