@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -162,8 +163,15 @@ struct NetworkWalkCommand: ParsableCommand {
         try reportingErrors {
             guard cutoff > 0 else { throw CLIError(.usage, "--cutoff-m must be > 0") }
             var stages = StageClock()
-            let (made, _) = try street.read(streets, rejects: nil)
-            stages.lap("graph")
+            // The graph is made on another thread while the origins are read here (each parses
+            // on all cores); errors come out in the order the inputs are named.
+            let street = self.street
+            let streets = self.streets
+            let graph = BackgroundWork { try street.read(streets, rejects: nil) }
+            let originsPath = origins, originsFrom = self.originsFrom
+            let read = Result { try OriginPoints.read(originsPath, from: originsFrom, workingCRS: try street.workingCRS) }
+            let (made, _) = try graph.value()
+            stages.lap("graph (origins read alongside)")
             let stops = try street.points(facilities, from: nil)
             let names = stops.enumerated().map { i, s in s.feature.properties[nameField].map(\.description) ?? s.feature.displayID ?? String(i + 1) }
             let reach = NetworkReach(snapper: EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!),
@@ -172,60 +180,35 @@ struct NetworkWalkCommand: ParsableCommand {
             stages.lap("facilities, snapping and Dijkstra")
             let file = try OutputFile(path: out)
             do {
+                let points = try read.get()
+                stages.lap("origins read (beyond the graph)")
                 try file.write("id,walk_m,walk_stop,snap_m\n")
-                // Rows are formatted on the threads that walked them; only the file order is kept here.
+                // Origins are snapped, walked and formatted on all cores, a block at a time; only the file order is kept here.
                 let nameFields = names.map { Array(csvField($0).utf8) }
-                var index = 0, reached = 0, off = 0
-                let workingCRS = try street.workingCRS
-                let originsCRS = try originsFrom.map { try CRS($0) }
-                if InputFormat.forPath(origins) == .csv, originsCRS == workingCRS,
-                   let points = try CSVPointReader.plainCoordinates(path: origins, options: ReadOptions(crs: originsCRS, keepZ: false)) {
-                    // A plain CSV of points in the working CRS: no feature per row (rows are named by their number).
-                    let count = points.x.count
-                    let pieces = Swift.max(1, Swift.min(Cores.available * 8, count / 2048))
-                    let chunks = try points.x.withUnsafeBufferPointer { xs in
-                        try points.y.withUnsafeBufferPointer { ys in
-                            nonisolated(unsafe) let xs = xs, ys = ys
-                            return try concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> WalkRows in
-                                var rows = WalkRows()
-                                for i in count * piece / pieces..<count * (piece + 1) / pieces {
-                                    TextFields.appendInteger(Int64(i + 1), to: &rows.bytes)
-                                    rows.append(reach.walk(fromX: xs[i], y: ys[i]), names: nameFields)
-                                }
-                                return rows
-                            }
+                let index = points.x.count
+                var reached = 0, off = 0
+                var start = 0
+                while start < index {
+                    let first = start, n = Swift.min(index - start, 65536)
+                    let pieces = Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
+                    let chunks = try concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> WalkRows in
+                        var rows = WalkRows()
+                        for i in (first + n * piece / pieces)..<(first + n * (piece + 1) / pieces) {
+                            let id = points.ids.isEmpty ? "" : points.ids[i]
+                            if id.isEmpty { TextFields.appendInteger(Int64(i + 1), to: &rows.bytes) } else { rows.bytes += csvField(id).utf8 }
+                            rows.append(reach.walk(fromX: points.x[i], y: points.y[i]), names: nameFields)
                         }
+                        return rows
                     }
                     for rows in chunks {
                         try file.append { $0 += rows.bytes }
                         reached += rows.reached
                         off += rows.offNetwork
                     }
-                    index = count
-                } else {
-                    let stream = try FeatureStream(path: origins, options: ReadOptions(crs: originsCRS, keepZ: false, countsRepeatedIDs: false), crs: workingCRS)
-                    while let batch = try stream.nextBatch({ f, _ -> (Bool, WalkRows) in
-                        let g = f.geometry!
-                        let p = g.type == .point ? g : try g.pointOnSurface()
-                        var row = WalkRows()
-                        let id = f.displayID ?? ""
-                        if !id.isEmpty { row.bytes += csvField(id).utf8 }
-                        row.append(reach.walk(fromX: p.x ?? .nan, y: p.y ?? .nan), names: nameFields)
-                        return (id.isEmpty, row)
-                    }) {
-                        try file.append { bytes in
-                            for (needsIndex, row) in batch {
-                                index += 1
-                                if needsIndex { TextFields.appendInteger(Int64(index), to: &bytes) }
-                                bytes += row.bytes
-                                reached += row.reached
-                                off += row.offNetwork
-                            }
-                        }
-                    }
+                    start += n
                 }
                 try file.commit()
-                stages.lap("origins: read, snap, write")
+                stages.lap("origins: snap, walk, write")
                 stages.report()
                 printError("\(index) origins: \(reached) within \(decimalText(cutoff, decimals: 0)) m of a facility, \(off) off the network; "
                            + "\(stops.count - reach.offNetwork.count) of \(stops.count) facilities on the network (\(made.graph.nodeCount) nodes, \(made.graph.edgeCount) edges)")
@@ -256,6 +239,57 @@ struct StageClock {
             let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
             printError("stage \(name): \(decimalText(ms, decimals: 1)) ms")
         }
+    }
+}
+
+/// Where each origin of `walk` starts (a polygon from its point on surface), in the working
+/// CRS, and its id (empty: named by its position, from 1; `ids` is empty when all are).
+struct OriginPoints: Sendable {
+    var ids: [String] = []
+    var x: [Double] = [], y: [Double] = []
+
+    static func read(_ path: String, from: String?, workingCRS: CRS) throws -> OriginPoints {
+        let crs = try from.map { try CRS($0) }
+        if InputFormat.forPath(path) == .csv, crs == workingCRS,
+           let plain = try CSVPointReader.plainCoordinates(path: path, options: ReadOptions(crs: crs, keepZ: false)) {
+            // A plain CSV of points in the working CRS: no feature per row (rows are named by their number).
+            return OriginPoints(ids: [], x: plain.x, y: plain.y)
+        }
+        let stream = try FeatureStream(path: path, options: ReadOptions(crs: crs, keepZ: false, countsRepeatedIDs: false), crs: workingCRS)
+        var points = OriginPoints()
+        while let batch = try stream.nextBatch({ f, _ -> (String, Double, Double) in
+            let g = f.geometry!
+            let p = g.type == .point ? g : try g.pointOnSurface()
+            return (f.displayID ?? "", p.x ?? .nan, p.y ?? .nan)
+        }) {
+            for (id, x, y) in batch {
+                points.ids.append(id)
+                points.x.append(x)
+                points.y.append(y)
+            }
+        }
+        return points
+    }
+}
+
+/// Work started on another thread, whose value (or error) is waited for where it is needed.
+final class BackgroundWork<T: Sendable>: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Locked<Result<T, any Error>?>(nil)
+
+    init(_ body: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global().async { [result, done] in
+            let outcome = Result { try body() }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+    }
+
+    /// The value, once the work is done; its error rethrown.
+    func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result.withLock { $0! }.get()
     }
 }
 
