@@ -89,18 +89,6 @@ struct EdgeGrid: Sendable {
         return cellStart.withUnsafeBufferPointer { start in
             items.withUnsafeBufferPointer { items in
                 boxes.withUnsafeBufferPointer { boxes in
-                func visit(_ column: Int, _ row: Int) {
-                    let c = row * columns + column
-                    for k in Int(start[c])..<Int(start[c + 1]) {
-                        let item = Int(items[k])
-                        // The distance to the box bounds the item's from below (with a margin for rounding).
-                        let gx = Swift.max(0, boxes[4 * item] - px, px - boxes[4 * item + 2])
-                        let gy = Swift.max(0, boxes[4 * item + 1] - py, py - boxes[4 * item + 3])
-                        if gx * gx + gy * gy > best * best * (1 + 1e-9) + 1e-12 { continue }
-                        let d = distance(item)
-                        if d < best || (d == best && item < bestItem) { best = d; bestItem = item }
-                    }
-                }
                 var r = 0
                 while true {
                     if r > 0 {
@@ -112,16 +100,29 @@ struct EdgeGrid: Sendable {
                         if cx - r < 0, cx + r >= columns, cy - r < 0, cy + r >= rows { break }
                         if r > EdgeGrid.maximumRings { return nil }
                     }
-                    if r == 0 {
-                        visit(cx, cy)
-                    } else {
-                        let c0 = Swift.max(cx - r, 0), c1 = Swift.min(cx + r, columns - 1)
-                        if cy - r >= 0 { for c in c0...c1 { visit(c, cy - r) } }
-                        if cy + r < rows { for c in c0...c1 { visit(c, cy + r) } }
-                        let r0 = Swift.max(cy - r + 1, 0), r1 = Swift.min(cy + r - 1, rows - 1)
-                        if r0 <= r1 {
-                            if cx - r >= 0 { for row in r0...r1 { visit(cx - r, row) } }
-                            if cx + r < columns { for row in r0...r1 { visit(cx + r, row) } }
+                    // The ring's cells: its top and bottom rows, then its side columns between them.
+                    let c0 = Swift.max(cx - r, 0), c1 = Swift.min(cx + r, columns - 1)
+                    let r0 = Swift.max(cy - r + 1, 0), r1 = Swift.min(cy + r - 1, rows - 1)
+                    let sideCells = r > 0 && r0 <= r1 ? r1 - r0 + 1 : 0
+                    let rowCells = c1 - c0 + 1
+                    let count = r == 0 ? 1 : 2 * rowCells + 2 * sideCells
+                    for k in 0..<count {
+                        let column: Int, row: Int
+                        if r == 0 { column = cx; row = cy }
+                        else if k < rowCells { column = c0 + k; row = cy - r }
+                        else if k < 2 * rowCells { column = c0 + k - rowCells; row = cy + r }
+                        else if k < 2 * rowCells + sideCells { column = cx - r; row = r0 + k - 2 * rowCells }
+                        else { column = cx + r; row = r0 + k - 2 * rowCells - sideCells }
+                        guard row >= 0, row < rows, column >= 0, column < columns else { continue }
+                        let c = row * columns + column
+                        for j in Int(start[c])..<Int(start[c + 1]) {
+                            let item = Int(items[j])
+                            // The distance to the box bounds the item's from below (with a margin for rounding).
+                            let gx = Swift.max(0, boxes[4 * item] - px, px - boxes[4 * item + 2])
+                            let gy = Swift.max(0, boxes[4 * item + 1] - py, py - boxes[4 * item + 3])
+                            if gx * gx + gy * gy > best * best * (1 + 1e-9) + 1e-12 { continue }
+                            let d = distance(item)
+                            if d < best || (d == best && item < bestItem) { best = d; bestItem = item }
                         }
                     }
                     r += 1

@@ -65,9 +65,27 @@ public struct EdgeSnapper: Sendable {
     /// no edge to snap onto.
     public func snap(_ px: Double, _ py: Double) -> Snap? {
         guard px.isFinite, py.isFinite else { return nil }
-        if let hit = grid.nearest(px, py, distance: { project(px, py, onto: Int(edges[$0])).distance }) {
-            return project(px, py, onto: Int(edges[hit.item]))
+        // The grid's candidates are measured as `project` measures them (the same arithmetic,
+        // so the same distances), reading the arrays without bounds checks or reference counts.
+        let hit = graph.x.withUnsafeBufferPointer { xs in
+            graph.y.withUnsafeBufferPointer { ys in
+                graph.edgeFrom.withUnsafeBufferPointer { from in
+                    graph.edgeTo.withUnsafeBufferPointer { to in
+                        edges.withUnsafeBufferPointer { edges in
+                            grid.nearest(px, py) { i in
+                                let e = Int(edges[i])
+                                let a = Int(from[e]), b = Int(to[e])
+                                let ax = xs[a], ay = ys[a], dx = xs[b] - ax, dy = ys[b] - ay
+                                let t = Swift.min(1, Swift.max(0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+                                let sx = ax + t * dx, sy = ay + t * dy
+                                return (px - sx).hypot(py - sy)
+                            }
+                        }
+                    }
+                }
+            }
         }
+        if let hit { return project(px, py, onto: Int(edges[hit.item])) }
         let box = Envelope(minX: px, minY: py, maxX: px, maxY: py)
         let tree = index
         guard let hit = tree.nearest(to: box, k: 1, distance: { project(px, py, onto: Int(edges[$0])).distance }).first else { return nil }
