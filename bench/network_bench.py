@@ -19,7 +19,7 @@ semantics, so timed only). Each command is timed as a whole process (best of --r
 by /proc polling. The venv needs networkx, shapely, pandana (pip install networkx shapely==2.2.0
 pandana). Standard library only here.
 """
-import argparse, csv, json, os, subprocess, sys, time
+import argparse, csv, json, os, resource, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -27,7 +27,8 @@ NW = os.path.join(ROOT, ".build", "release", "nordwaerts")
 
 
 def timed(cmd):
-    """Wall seconds and peak RSS (MiB) of one process, its stdout's last line."""
+    """Wall seconds and peak RSS (MiB) of one process, its stdout's last line, its CPU seconds (user + sys)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -41,9 +42,11 @@ def timed(cmd):
         time.sleep(0.02)
     out, err = proc.communicate()
     wall = time.perf_counter() - start
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
-    return wall, peak / 1024, (out.strip().splitlines() or [""])[-1]
+    cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    return wall, peak / 1024, (out.strip().splitlines() or [""])[-1], cpu
 
 
 def best(cmd, runs):
@@ -109,16 +112,18 @@ def main():
         count, equal, differ = compare(f"{out}/swift.csv", f"{out}/networkx.csv")
         row = {"case": name, "swift_s": ours[0], "swift_rss": ours[1], "networkx_s": nx[0], "networkx_rss": nx[1],
                "pandana_s": pd[0] if pd else None, "pandana_rss": pd[1] if pd else None,
-               "features": count, "equal": equal, "differ": differ, "load": max(l0, load()), "networkx_stages": nx[2]}
+               "features": count, "equal": equal, "differ": differ, "load": max(l0, load()), "networkx_stages": nx[2],
+               "swift_cpu": ours[3], "networkx_cpu": nx[3], "pandana_cpu": pd[3] if pd else None}
         rows.append(row)
         print(json.dumps(row), flush=True)
     print()
-    print("| case | nordwaerts | networkx | ratio | pandana | ratio | peak RSS (ours / networkx / pandana) | walk_m = networkx (1e-6 m) | load |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |")
+    print("| case | nordwaerts | networkx | ratio | pandana | ratio | CPU user+sys (ours / networkx, ratio) | peak RSS (ours / networkx / pandana) | walk_m = networkx (1e-6 m) | load |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |")
     for r in rows:
         pd_s = f"{r['pandana_s']:.2f} s" if r["pandana_s"] else "–"
         pd_r = f"{r['pandana_s'] / r['swift_s']:.1f}×" if r["pandana_s"] else "–"
         print(f"| {r['case']} | {r['swift_s']:.2f} s | {r['networkx_s']:.2f} s | {r['networkx_s'] / r['swift_s']:.1f}× | {pd_s} | {pd_r} | "
+              f"{r['swift_cpu']:.2f} / {r['networkx_cpu']:.2f} s, {r['networkx_cpu'] / r['swift_cpu']:.1f}× | "
               f"{r['swift_rss']:.0f} / {r['networkx_rss']:.0f} / {r['pandana_rss'] or 0:.0f} MiB | {r['equal']:,} of {r['features']:,} | {r['load']:.1f} |")
 
 

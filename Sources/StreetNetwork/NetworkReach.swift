@@ -24,6 +24,8 @@ public final class NetworkReach: Sendable {
     public let paths: ShortestPaths
     /// Facilities by the edge they snap onto.
     let onEdge: [Int: [Int]]
+    /// Per edge, whether a facility snaps onto it (most do not: no dictionary look-up for them).
+    let hasFacility: [Bool]
 
     /// Snaps the facilities (points: x, y in the graph's CRS) and runs one multi-source
     /// Dijkstra from all of them, up to `cutoff` (m).
@@ -46,6 +48,9 @@ public final class NetworkReach: Sendable {
             seeds.append(.init(node: graph.edgeTo[s.edge], distance: s.distance + (graph.edgeLength[s.edge] - s.along), source: Int32(f)))
         }
         self.onEdge = onEdge
+        var has = [Bool](repeating: false, count: graph.edgeCount)
+        for e in onEdge.keys { has[e] = true }
+        hasFacility = has
         paths = ShortestPaths(graph: graph, seeds: seeds, cutoff: cutoff)
     }
 
@@ -81,7 +86,7 @@ public final class NetworkReach: Sendable {
         }
         if paths.source[a] >= 0 { consider(paths.distance[a] + s.along, Int(paths.source[a])) }
         if paths.source[b] >= 0 { consider(paths.distance[b] + (L - s.along), Int(paths.source[b])) }
-        for f in onEdge[e] ?? [] {
+        for f in hasFacility[e] ? onEdge[e]! : [] {
             let fs = facilitySnaps[f]!
             consider(fs.distance + abs(fs.along - s.along), f)
         }
@@ -108,7 +113,7 @@ public final class NetworkReach: Sendable {
             let da = paths.distance[Int(graph.edgeFrom[e])], db = paths.distance[Int(graph.edgeTo[e])]
             if da <= r { intervals.append((0, Swift.min(L, r - da))) }
             if db <= r { intervals.append((Swift.max(0, L - (r - db)), L)) }
-            for f in onEdge[e] ?? [] {
+            for f in hasFacility[e] ? onEdge[e]! : [] {
                 let s = facilitySnaps[f]!
                 if s.distance <= r { intervals.append((Swift.max(0, s.along - (r - s.distance)), Swift.min(L, s.along + (r - s.distance)))) }
             }

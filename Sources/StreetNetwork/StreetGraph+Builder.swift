@@ -39,11 +39,8 @@ extension StreetGraph {
         @discardableResult
         public mutating func add(line flat: [Double], feature: Int) -> Refusal? {
             let count = flat.count / 2
-            guard flat.allSatisfy({ $0.isFinite }) else { return .nonFinite }
-            var distinct = 0
-            for i in 0..<count where i == 0 || flat[2 * i] != flat[2 * i - 2] || flat[2 * i + 1] != flat[2 * i - 1] { distinct += 1 }
-            guard distinct >= 2 else { return .tooShort }
-            zeroLengthSegments += count - distinct
+            if let refusal = Builder.refusal(of: flat[...]) { return refusal }
+            zeroLengthSegments += count - Builder.distinctVertices(flat[...])
             if nodeCrossings { kept.append((flat, feature)); return nil }
             var previous: Int32 = -1
             for i in 0..<count {
@@ -54,6 +51,20 @@ extension StreetGraph {
                 previous = node
             }
             return nil
+        }
+
+        /// Why a line (flat x, y pairs) cannot become edges, or nil when it can.
+        static func refusal(of flat: ArraySlice<Double>) -> Refusal? {
+            guard flat.allSatisfy({ $0.isFinite }) else { return .nonFinite }
+            return distinctVertices(flat) >= 2 ? nil : .tooShort
+        }
+
+        /// Vertices that differ from the one before them (the first counts).
+        static func distinctVertices(_ flat: ArraySlice<Double>) -> Int {
+            let s = flat.startIndex
+            var distinct = 0
+            for i in 0..<(flat.count / 2) where i == 0 || flat[s + 2 * i] != flat[s + 2 * i - 2] || flat[s + 2 * i + 1] != flat[s + 2 * i - 1] { distinct += 1 }
+            return distinct
         }
 
         private mutating func node(_ px: Double, _ py: Double) -> Int32 {

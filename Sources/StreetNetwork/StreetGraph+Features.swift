@@ -34,29 +34,67 @@ extension StreetGraph {
     /// The graph of a layer's lines (LineString and MultiLineString; other geometries are
     /// problems), all in `crs`, which must be metric.
     public static func make(from features: [Feature], crs: CRS, options: Options = Options()) throws -> StreetLayerGraph {
+        try make(from: features.map { try LineItem($0, crs: crs, preset: options.preset) }, crs: crs, options: options)
+    }
+
+    /// One feature of a street layer as the graph needs it: left out by the walkable filter, a
+    /// problem, or its lines as flat x, y pairs. Made on the thread that read the feature, so
+    /// that no GEOS geometry is held for the whole layer.
+    struct LineItem: Sendable {
+        enum Kind: Sendable {
+            case filteredOut
+            case problem(String)
+            /// Flat x, y pairs and the vertex count of each line.
+            case lines(flat: [Double], counts: [Int])
+        }
+        var kind: Kind
+        /// The feature's id, for naming a problem.
+        var id: String?
+
+        /// Whether the graph may refuse every line of the item (then its feature is a problem).
+        var mayBeProblem: Bool {
+            guard case let .lines(flat, counts) = kind else { if case .problem = kind { return true }; return false }
+            var offset = 0
+            for c in counts {
+                if Builder.refusal(of: flat[(2 * offset)..<(2 * (offset + c))]) == nil { return false }
+                offset += c
+            }
+            return true
+        }
+
+        init(_ feature: Feature, crs: CRS, preset: WalkableFilter) throws {
+            id = nil
+            guard preset.accepts(feature.properties) else { kind = .filteredOut; return }
+            guard let g = feature.geometry, !g.isEmpty else { kind = .problem("the feature has no geometry"); id = feature.displayID; return }
+            if let gcrs = g.crs, gcrs != crs { throw GeometryError.crsMismatch(operation: "street graph", left: gcrs.identifier, right: crs.identifier) }
+            guard g.type == .lineString || g.type == .multiLineString else {
+                kind = .problem("a \(g.type) is not a line"); id = feature.displayID; return
+            }
+            var flat: [Double] = [], counts: [Int] = []
+            try g.flatten(coordinates: &flat, counts: &counts, includeZ: false)
+            kind = .lines(flat: flat, counts: g.type == .lineString ? counts : Array(counts.dropFirst()))
+            id = feature.displayID
+        }
+    }
+
+    static func make(from items: [LineItem], crs: CRS, options: Options) throws -> StreetLayerGraph {
         var builder = try Builder(crs: crs, nodeCrossings: options.nodeCrossings)
         var problems: [(Int, String?, String)] = []
         var filtered = 0, used = 0
-        var flat: [Double] = [], counts: [Int] = []
-        for (i, feature) in features.enumerated() {
-            guard options.preset.accepts(feature.properties) else { filtered += 1; continue }
-            guard let g = feature.geometry, !g.isEmpty else { problems.append((i, feature.displayID, "the feature has no geometry")); continue }
-            if let gcrs = g.crs, gcrs != crs { throw GeometryError.crsMismatch(operation: "street graph", left: gcrs.identifier, right: crs.identifier) }
-            guard g.type == .lineString || g.type == .multiLineString else {
-                problems.append((i, feature.displayID, "a \(g.type) is not a line")); continue
+        for (i, item) in items.enumerated() {
+            switch item.kind {
+            case .filteredOut: filtered += 1
+            case let .problem(reason): problems.append((i, item.id, reason))
+            case let .lines(flat, lineCounts):
+                var offset = 0, gave = false
+                var refusal: Builder.Refusal?
+                for c in lineCounts {
+                    let part = Array(flat[(2 * offset)..<(2 * (offset + c))])
+                    offset += c
+                    if let r = builder.add(line: part, feature: i) { refusal = r } else { gave = true }
+                }
+                if gave { used += 1 } else { problems.append((i, item.id, (refusal ?? .tooShort).rawValue)) }
             }
-            flat.removeAll(keepingCapacity: true)
-            counts.removeAll(keepingCapacity: true)
-            try g.flatten(coordinates: &flat, counts: &counts, includeZ: false)
-            let lineCounts = g.type == .lineString ? counts : Array(counts.dropFirst())
-            var offset = 0, gave = false
-            var refusal: Builder.Refusal?
-            for c in lineCounts {
-                let part = Array(flat[(2 * offset)..<(2 * (offset + c))])
-                offset += c
-                if let r = builder.add(line: part, feature: i) { refusal = r } else { gave = true }
-            }
-            if gave { used += 1 } else { problems.append((i, feature.displayID, (refusal ?? .tooShort).rawValue)) }
         }
         let graph = try builder.build()
         return StreetLayerGraph(graph: graph, filteredOut: filtered, problems: problems, zeroLengthSegments: builder.zeroLengthSegments, used: used)

@@ -11,12 +11,24 @@ extension StreetLayerGraph {
                             rejects: RejectsReport? = nil) throws -> (StreetLayerGraph, LayerReadSummary) {
         guard !crs.isGeographic else { throw NetworkError.notMetric(layer: path, crs: crs.identifier) }
         let stream = try FeatureStream(path: path, format: format, options: options, policy: .keep, crs: crs, rejects: rejects)
-        var features: [Feature] = []
-        while let batch = try stream.nextBatch({ feature, _ in feature }) { features += batch }
-        let made = try StreetGraph.make(from: features, crs: crs, options: graphOptions)
+        // Each feature is filtered and flattened on the thread that parsed it; a problem keeps its feature, to be named.
+        var items: [StreetGraph.LineItem] = []
+        var problemFeatures: [Int: Feature] = [:]
+        let preset = graphOptions.preset
+        while let batch = try stream.nextBatch({ feature, _ -> (StreetGraph.LineItem, Feature?) in
+            let item = try StreetGraph.LineItem(feature, crs: crs, preset: preset)
+            if item.mayBeProblem { return (item, feature) }
+            return (item, nil)
+        }) {
+            for (item, feature) in batch {
+                if let feature { problemFeatures[items.count] = feature }
+                items.append(item)
+            }
+        }
+        let made = try StreetGraph.make(from: items, crs: crs, options: graphOptions)
         var summary = stream.summary
         for problem in made.problems {
-            let p = FeatureProblem(feature: features[problem.feature], path: path, reason: problem.reason)
+            let p = FeatureProblem(feature: problemFeatures[problem.feature] ?? Feature(geometry: nil), path: path, reason: problem.reason)
             guard let rejects else { throw IOError.badFeature(p) }
             try rejects.add(p, raw: nil)
             summary.rejected += 1

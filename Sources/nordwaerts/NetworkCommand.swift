@@ -1,5 +1,9 @@
 import ArgumentParser
+import Dispatch
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import GeoCore
 import GeoIO
 import StreetNetwork
@@ -48,14 +52,14 @@ struct StreetOptions: ParsableArguments {
     }
 
     func read(_ path: String, rejects: RejectsReport?) throws -> (StreetLayerGraph, LayerReadSummary) {
-        try StreetLayerGraph.read(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false), crs: try workingCRS,
+        try StreetLayerGraph.read(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false, countsRepeatedIDs: false), crs: try workingCRS,
                                   graph: StreetGraph.Options(preset: WalkableFilter(rawValue: preset)!, nodeCrossings: nodeCrossings),
                                   rejects: rejects)
     }
 
     /// Points of a facility or origin layer in the working CRS (a polygon by its point on surface).
     func points(_ path: String, from: String?) throws -> [(feature: Feature, x: Double, y: Double)] {
-        let stream = try FeatureStream(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false), crs: try workingCRS)
+        let stream = try FeatureStream(path: path, options: ReadOptions(crs: try from.map { try CRS($0) }, keepZ: false, countsRepeatedIDs: false), crs: try workingCRS)
         var out: [(Feature, Double, Double)] = []
         while let batch = try stream.nextBatch({ f, _ -> (Feature, Double, Double) in
             let p = f.geometry!.type == .point ? f.geometry! : try f.geometry!.pointOnSurface()
@@ -158,38 +162,54 @@ struct NetworkWalkCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard cutoff > 0 else { throw CLIError(.usage, "--cutoff-m must be > 0") }
-            let (made, _) = try street.read(streets, rejects: nil)
+            var stages = StageClock()
+            // The graph is made on another thread while the origins are read here (each parses
+            // on all cores); errors come out in the order the inputs are named.
+            let street = self.street
+            let streets = self.streets
+            let graph = BackgroundWork { try street.read(streets, rejects: nil) }
+            let originsPath = origins, originsFrom = self.originsFrom
+            let read = Result { try OriginPoints.read(originsPath, from: originsFrom, workingCRS: try street.workingCRS) }
+            let (made, _) = try graph.value()
+            stages.lap("graph (origins read alongside)")
             let stops = try street.points(facilities, from: nil)
             let names = stops.enumerated().map { i, s in s.feature.properties[nameField].map(\.description) ?? s.feature.displayID ?? String(i + 1) }
             let reach = NetworkReach(snapper: EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!),
                                      facilities: stops.map { (x: $0.x, y: $0.y) }, cutoff: cutoff, maxSnap: street.maxSnap)
             if reach.offNetwork.count == stops.count { printError("nordwaerts: warning: every facility is off the network: no origin is reached") }
+            stages.lap("facilities, snapping and Dijkstra")
             let file = try OutputFile(path: out)
             do {
+                let points = try read.get()
+                stages.lap("origins read (beyond the graph)")
                 try file.write("id,walk_m,walk_stop,snap_m\n")
-                let stream = try FeatureStream(path: origins, options: ReadOptions(crs: try originsFrom.map { try CRS($0) }, keepZ: false), crs: try street.workingCRS)
-                var index = 0, reached = 0, off = 0
-                while let batch = try stream.nextBatch({ f, _ -> (String, NetworkReach.Walk) in
-                    let g = f.geometry!
-                    let p = g.type == .point ? g : try g.pointOnSurface()
-                    return (f.displayID ?? "", reach.walk(fromX: p.x ?? .nan, y: p.y ?? .nan))
-                }) {
-                    try file.append { bytes in
-                        for (id, walk) in batch {
-                            index += 1
-                            bytes += Array((id.isEmpty ? String(index) : csvField(id)).utf8)
-                            bytes.append(UInt8(ascii: ","))
-                            if let d = walk.distance { TextFields.appendShortest(d, to: &bytes); reached += 1 }
-                            bytes.append(UInt8(ascii: ","))
-                            if let f = walk.facility { bytes += Array(csvField(names[f]).utf8) }
-                            bytes.append(UInt8(ascii: ","))
-                            if let s = walk.snap { TextFields.appendShortest(s.distance, to: &bytes) }
-                            bytes.append(UInt8(ascii: "\n"))
-                            if walk.offNetwork { off += 1 }
+                // Origins are snapped, walked and formatted on all cores, a block at a time; only the file order is kept here.
+                let nameFields = names.map { Array(csvField($0).utf8) }
+                let index = points.x.count
+                var reached = 0, off = 0
+                var start = 0
+                while start < index {
+                    let first = start, n = Swift.min(index - start, 65536)
+                    let pieces = Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
+                    let chunks = try concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> WalkRows in
+                        var rows = WalkRows()
+                        for i in (first + n * piece / pieces)..<(first + n * (piece + 1) / pieces) {
+                            let id = points.ids.isEmpty ? "" : points.ids[i]
+                            if id.isEmpty { TextFields.appendInteger(Int64(i + 1), to: &rows.bytes) } else { rows.bytes += csvField(id).utf8 }
+                            rows.append(reach.walk(fromX: points.x[i], y: points.y[i]), names: nameFields)
                         }
+                        return rows
                     }
+                    for rows in chunks {
+                        try file.append { $0 += rows.bytes }
+                        reached += rows.reached
+                        off += rows.offNetwork
+                    }
+                    start += n
                 }
                 try file.commit()
+                stages.lap("origins: snap, walk, write")
+                stages.report()
                 printError("\(index) origins: \(reached) within \(decimalText(cutoff, decimals: 0)) m of a facility, \(off) off the network; "
                            + "\(stops.count - reach.offNetwork.count) of \(stops.count) facilities on the network (\(made.graph.nodeCount) nodes, \(made.graph.edgeCount) edges)")
             } catch {
@@ -200,8 +220,100 @@ struct NetworkWalkCommand: ParsableCommand {
     }
 }
 
+/// Wall time per stage of a command, printed to standard error when NORDWAERTS_STAGES is set
+/// (for bench/README.md's "where the time goes").
+struct StageClock {
+    private let enabled = getenv("NORDWAERTS_STAGES") != nil
+    private var last = ContinuousClock.now
+    private var laps: [(String, Duration)] = []
+
+    mutating func lap(_ name: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        laps.append((name, now - last))
+        last = now
+    }
+
+    func report() {
+        for (name, d) in laps {
+            let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+            printError("stage \(name): \(decimalText(ms, decimals: 1)) ms")
+        }
+    }
+}
+
+/// Where each origin of `walk` starts (a polygon from its point on surface), in the working
+/// CRS, and its id (empty: named by its position, from 1; `ids` is empty when all are).
+struct OriginPoints: Sendable {
+    var ids: [String] = []
+    var x: [Double] = [], y: [Double] = []
+
+    static func read(_ path: String, from: String?, workingCRS: CRS) throws -> OriginPoints {
+        let crs = try from.map { try CRS($0) }
+        if InputFormat.forPath(path) == .csv, crs == workingCRS,
+           let plain = try CSVPointReader.plainCoordinates(path: path, options: ReadOptions(crs: crs, keepZ: false)) {
+            // A plain CSV of points in the working CRS: no feature per row (rows are named by their number).
+            return OriginPoints(ids: [], x: plain.x, y: plain.y)
+        }
+        let stream = try FeatureStream(path: path, options: ReadOptions(crs: crs, keepZ: false, countsRepeatedIDs: false), crs: workingCRS)
+        var points = OriginPoints()
+        while let batch = try stream.nextBatch({ f, _ -> (String, Double, Double) in
+            let g = f.geometry!
+            let p = g.type == .point ? g : try g.pointOnSurface()
+            return (f.displayID ?? "", p.x ?? .nan, p.y ?? .nan)
+        }) {
+            for (id, x, y) in batch {
+                points.ids.append(id)
+                points.x.append(x)
+                points.y.append(y)
+            }
+        }
+        return points
+    }
+}
+
+/// Work started on another thread, whose value (or error) is waited for where it is needed.
+final class BackgroundWork<T: Sendable>: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Locked<Result<T, any Error>?>(nil)
+
+    init(_ body: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global().async { [result, done] in
+            let outcome = Result { try body() }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+    }
+
+    /// The value, once the work is done; its error rethrown.
+    func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result.withLock { $0! }.get()
+    }
+}
+
+/// Rows of `walk`'s CSV after the id (`,walk_m,walk_stop,snap_m`), with how many of them
+/// reached a facility and how many were off the network.
+struct WalkRows {
+    var bytes: [UInt8] = []
+    var reached = 0
+    var offNetwork = 0
+
+    mutating func append(_ walk: NetworkReach.Walk, names: [[UInt8]]) {
+        bytes.append(UInt8(ascii: ","))
+        if let d = walk.distance { TextFields.appendShortest(d, to: &bytes); reached += 1 }
+        bytes.append(UInt8(ascii: ","))
+        if let f = walk.facility { bytes += names[f] }
+        bytes.append(UInt8(ascii: ","))
+        if let s = walk.snap { TextFields.appendShortest(s.distance, to: &bytes) }
+        bytes.append(UInt8(ascii: "\n"))
+        if walk.offNetwork { offNetwork += 1 }
+    }
+}
+
 /// A CSV field, quoted when it holds a comma, quote or line break.
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
