@@ -4,7 +4,8 @@ every origin to its nearest facility, within a cutoff, computed in PostgreSQL wi
 pgRouting (`pgr_withPointsDD`), the same definition and output as the networkx peer.
 
     python peer_network_pgrouting.py STREETS --facilities F --origins O --out CSV [--cutoff-m 1000]
-                                     [--max-snap-m 250] [--dsn DSN] [--check]
+                                     [--max-snap-m 250] [--dsn DSN] [--points-on-vertices] [--keep]
+    python peer_network_pgrouting.py --check [--dsn DSN]     # exit 0 when the server answers
 
 Start the throwaway server first: bench/setup-pgrouting.sh (its DSN is the default here).
 The files are read in Python as every peer reads them (bench/peer_network_common.py: lines
@@ -18,12 +19,11 @@ a schema that is dropped before and after. The server does the rest:
   that distance as snap_m, `ST_LineLocatePoint` as the fraction along it; beyond --max-snap-m
   a point is off the network;
 - one `pgr_withPointsDD` call with every snapped facility as a start point (negative ids) and
-  every snapped origin as a further point of the graph (except points at fraction 0 or 1: see
-  below), undirected, driving side 'b', `details`
-  on (so the origins' points come back with their agg_cost), `equicost` off (so each stop's
-  own costs come back and its snap_m can be added before taking the minimum, as our definition
-  asks: snap_m(origin) + path + snap_m(stop));
-- walk_m = min over stops of snap_m(origin) + agg_cost + snap_m(stop) where <= the cutoff.
+  every snapped origin as a further point of the graph (but see fraction 0 or 1 below),
+  undirected, driving side 'b', `details` on (so the origins' points come back with their
+  agg_cost), `equicost` off (so each stop's own costs come back and its snap_m can be added
+  before taking the minimum, as our definition asks: snap_m(origin) + path + snap_m(stop));
+- walk_m = min over stops of snap_m(origin) + agg_cost + snap_m(stop) where <= the cutoff;
 - pgRouting 3.4 mishandles points at fraction exactly 0 or 1 (it gives such a point a vertex of
   its own, joined to one side only, and so cuts the edge: pgRouting issues #760, #2253, #2966,
   fixed after 3.4). So those are not passed as points: a stop there starts from the edge's end
@@ -127,7 +127,7 @@ def main():
     # given to it: a stop there starts from the edge's end vertex, an origin reads that vertex.
     inner = "" if a.points_on_vertices else " AND fraction > 0 AND fraction < 1"
     sql(f"""CREATE UNLOGGED TABLE stops AS SELECT p.pid, p.snap_m,
-              CASE WHEN '{inner}' = '' OR (p.fraction > 0 AND p.fraction < 1) THEN -p.pid
+              CASE WHEN {'true' if a.points_on_vertices else 'false'} OR (p.fraction > 0 AND p.fraction < 1) THEN -p.pid
                    WHEN p.fraction = 0 THEN n.source ELSE n.target END AS start_vid
             FROM points p JOIN net n ON n.id = p.edge_id WHERE p.pid <= {nf} AND p.snap_m <= {float(a.max_snap_m)}""")
     sql(f"""CREATE UNLOGGED TABLE dd AS SELECT start_vid, node, agg_cost FROM pgr_withPointsDD(
