@@ -18,6 +18,13 @@ definition, so walk_m is compared feature by feature to 1e-6 m) and pandana
 semantics, so timed only). Each command is timed as a whole process (best of --runs); peak RSS
 by /proc polling. The venv needs networkx, shapely, pandana (pip install networkx shapely==2.2.0
 pandana). Standard library only here.
+
+pgRouting (bench/peer_network_pgrouting.py: PostGIS snapping, `pgr_withPointsDD` from every
+stop; the same definition, compared to networkx like ours) runs when its throwaway server
+answers (bench/setup-pgrouting.sh starts it; psycopg in the venv), else it is skipped with a
+note; --no-pgrouting skips it. Its time includes loading the files into the server; its CPU is
+the client's plus the server's (the cluster's processes, from /proc), its RSS the client's.
+Every tool's user+sys CPU (of the best run, from the children's rusage) is printed too.
 """
 import argparse, csv, json, os, resource, subprocess, sys, time
 
@@ -79,6 +86,8 @@ def main():
     ap.add_argument("--venv", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "networkvenv"))
     ap.add_argument("--no-addresses", action="store_true")
     ap.add_argument("--no-pandana", action="store_true")
+    ap.add_argument("--no-pgrouting", action="store_true", help="skip the pgRouting peer")
+    ap.add_argument("--pg-dsn", default=None, help="libpq DSN of the pgRouting server (default: bench/setup-pgrouting.sh's)")
     args = ap.parse_args()
     py = os.path.join(args.venv, "bin", "python")
     subprocess.run(["swift", "build", "-c", "release", "--product", "nordwaerts"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -100,6 +109,12 @@ def main():
                        check=True, stderr=subprocess.DEVNULL)
         cases.append(("addresses 109,700", streets, stops, f"{SHARED}/data/dortmund/kor-addrlink/dortmund_adressen.csv", ["--origins-from", "EPSG:25832"]))
 
+    pgr = [py, f"{ROOT}/bench/peer_network_pgrouting.py"] + (["--dsn", args.pg_dsn] if args.pg_dsn else [])
+    if not args.no_pgrouting:
+        check = subprocess.run(pgr + ["--check"], capture_output=True, text=True)
+        if check.returncode != 0:
+            print(f"pgRouting skipped: {(check.stderr.strip().splitlines() or ['no answer'])[-1]}", flush=True)
+            args.no_pgrouting = True
     rows = []
     for name, streets, stops, origins, extra in cases:
         out = f"{args.work}/out-{name.split()[0]}-{os.path.basename(os.path.dirname(origins))}"
@@ -109,11 +124,17 @@ def main():
         ours = best([NW, "network", "walk"] + common + extra + ["--out", f"{out}/swift.csv"], args.runs)
         nx = best([py, f"{ROOT}/bench/peer_network_networkx.py"] + common + ["--out", f"{out}/networkx.csv"], args.runs)
         pd = None if args.no_pandana else best([py, f"{ROOT}/bench/peer_network_pandana.py"] + common + ["--out", f"{out}/pandana.csv"], args.runs)
+        pg = None if args.no_pgrouting else best(pgr + common + ["--out", f"{out}/pgrouting.csv"], args.runs)
         count, equal, differ = compare(f"{out}/swift.csv", f"{out}/networkx.csv")
         row = {"case": name, "swift_s": ours[0], "swift_rss": ours[1], "networkx_s": nx[0], "networkx_rss": nx[1],
                "pandana_s": pd[0] if pd else None, "pandana_rss": pd[1] if pd else None,
-               "features": count, "equal": equal, "differ": differ, "load": max(l0, load()), "networkx_stages": nx[2],
-               "swift_cpu": ours[3], "networkx_cpu": nx[3], "pandana_cpu": pd[3] if pd else None}
+               "features": count, "equal": equal, "differ": differ, "load": max(l0, load()), "networkx_stages": nx[2]}
+        row.update({"swift_cpu": ours[3], "networkx_cpu": nx[3], "pandana_cpu": pd[3] if pd else None})
+        if pg:
+            stages = json.loads(pg[2])
+            _, pg_equal, pg_differ = compare(f"{out}/pgrouting.csv", f"{out}/networkx.csv")
+            row.update({"pgrouting_s": pg[0], "pgrouting_rss": pg[1], "pgrouting_cpu": pg[3], "pgrouting_server_cpu": stages["server_cpu_s"],
+                        "pgrouting_equal": pg_equal, "pgrouting_differ": pg_differ, "pgrouting_stages": pg[2]})
         rows.append(row)
         print(json.dumps(row), flush=True)
     print()
@@ -125,6 +146,23 @@ def main():
         print(f"| {r['case']} | {r['swift_s']:.2f} s | {r['networkx_s']:.2f} s | {r['networkx_s'] / r['swift_s']:.1f}× | {pd_s} | {pd_r} | "
               f"{r['swift_cpu']:.2f} / {r['networkx_cpu']:.2f} s, {r['networkx_cpu'] / r['swift_cpu']:.1f}× | "
               f"{r['swift_rss']:.0f} / {r['networkx_rss']:.0f} / {r['pandana_rss'] or 0:.0f} MiB | {r['equal']:,} of {r['features']:,} | {r['load']:.1f} |")
+
+    print()
+    print("| case | CPU user+sys: nordwaerts | networkx | pandana | pgRouting client + server | load |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        pd_c = f"{r['pandana_cpu']:.2f} s" if r["pandana_cpu"] is not None else "–"
+        pg_c = f"{r['pgrouting_cpu']:.2f} + {r['pgrouting_server_cpu']:.2f} s" if "pgrouting_s" in r else "–"
+        print(f"| {r['case']} | {r['swift_cpu']:.2f} s | {r['networkx_cpu']:.2f} s | {pd_c} | {pg_c} | {r['load']:.1f} |")
+    if any("pgrouting_s" in r for r in rows):
+        print()
+        print("| case | nordwaerts | pgRouting (loading included) | ratio | CPU ours / pgRouting client + server | RSS ours / pgRouting client | walk_m = networkx (1e-6 m) | load |")
+        print("| --- | ---: | ---: | ---: | --- | --- | --- | ---: |")
+        for r in rows:
+            if "pgrouting_s" not in r: continue
+            print(f"| {r['case']} | {r['swift_s']:.2f} s | {r['pgrouting_s']:.2f} s | {r['pgrouting_s'] / r['swift_s']:.1f}× | "
+                  f"{r['swift_cpu']:.2f} / {r['pgrouting_cpu']:.2f} + {r['pgrouting_server_cpu']:.2f} s | {r['swift_rss']:.0f} / {r['pgrouting_rss']:.0f} MiB | "
+                  f"{r['pgrouting_equal']:,} of {r['features']:,} | {r['load']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -14,26 +14,12 @@ edge at the snap point; `nx.multi_source_dijkstra_path_length` from all faciliti
 cutoff; an origin's walk is its snap distance plus the better end of the edge piece it snaps
 onto. Polygons start from their point on surface (Shapely). Prints a JSON timing line last.
 """
-import argparse, csv, json, math, sys, time
+import argparse, json, math, os, sys, time
 import numpy as np
 import networkx as nx
 import shapely
-
-
-def read_points(path):
-    if path.endswith(".csv"):
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-        return [str(i + 1) for i in range(len(rows))], np.array([[float(r["RW"]), float(r["HW"])] for r in rows])
-    with open(path) as f:
-        gj = json.load(f)
-    ids, geoms = [], []
-    for k, feat in enumerate(gj["features"]):
-        ids.append(str(feat.get("id", feat["properties"].get("id", k + 1))))
-        geoms.append(shapely.from_geojson(json.dumps(feat["geometry"])))
-    geoms = np.array(geoms)
-    pts = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
-    return ids, shapely.get_coordinates(pts)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_network_common import read_names, read_points, read_street_edges
 
 
 def main():
@@ -46,25 +32,9 @@ def main():
     ap.add_argument("--max-snap-m", type=float, default=250)
     a = ap.parse_args()
     t0 = time.perf_counter()
-    with open(a.streets) as f:
-        gj = json.load(f)
-    node_of, xy, edges = {}, [], []
-    for feat in gj["features"]:
-        g = feat["geometry"]
-        parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"] if g["type"] == "MultiLineString" else []
-        for line in parts:
-            prev = None
-            for c in line:
-                key = (c[0] + 0.0, c[1] + 0.0)
-                n = node_of.setdefault(key, len(xy))
-                if n == len(xy): xy.append(key)
-                if prev is not None and n != prev: edges.append((prev, n))
-                prev = n
-    XY = np.array(xy)
-    E = np.array(edges)
-    L = np.hypot(*(XY[E[:, 1]] - XY[E[:, 0]]).T)
+    XY, E, L = read_street_edges(a.streets)
     G = nx.Graph()
-    G.add_nodes_from(range(len(xy)))
+    G.add_nodes_from(range(len(XY)))
     G.add_weighted_edges_from((int(u), int(v), float(w)) for (u, v), w in zip(E, L))
     largest = max(nx.connected_components(G), key=lambda c: (len(c), -min(c)))
     allowed = np.array([e for e in range(len(E)) if int(E[e, 0]) in largest])
@@ -82,10 +52,7 @@ def main():
         return e, along, shapely.distance(segs[best], pts)
 
     fids, fpts = read_points(a.facilities)
-    names = []
-    with open(a.facilities) as f:
-        for k, feat in enumerate(json.load(f)["features"]):
-            names.append(str(feat["properties"].get("name") or feat.get("id") or k + 1))
+    names = read_names(a.facilities)
     fe, fa, fd = snap(fpts)
     splits = {}
     for i in range(len(fpts)):
@@ -125,7 +92,7 @@ def main():
             out.write(f"{oids[k]},{'' if walk is None else repr(walk)},{stop},{d!r}\n")
     t_end = time.perf_counter()
     print(json.dumps({"peer": "networkx", "graph_s": t_graph - t0, "dijkstra_s": t_dijkstra - t_graph, "read_origins_s": t_read - t_dijkstra,
-                      "snap_and_write_s": t_end - t_read, "total_s": t_end - t0, "nodes": len(xy), "edges": len(E)}))
+                      "snap_and_write_s": t_end - t_read, "total_s": t_end - t0, "nodes": len(XY), "edges": len(E)}))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ import argparse, json, sys, time
 import numpy as np
 import pandas as pd
 import pandana
-sys.path.insert(0, __import__("os").path.dirname(__file__))
-from peer_network_networkx import read_points
+sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
+from peer_network_common import read_points, read_street_edges
 
 
 def main():
@@ -26,22 +26,7 @@ def main():
     ap.add_argument("--cutoff-m", type=float, default=1000)
     a = ap.parse_args()
     t0 = time.perf_counter()
-    with open(a.streets) as f:
-        gj = json.load(f)
-    node_of, xy, edges = {}, [], []
-    for feat in gj["features"]:
-        g = feat["geometry"]
-        parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"] if g["type"] == "MultiLineString" else []
-        for line in parts:
-            prev = None
-            for c in line:
-                key = (c[0] + 0.0, c[1] + 0.0)
-                n = node_of.setdefault(key, len(xy))
-                if n == len(xy): xy.append(key)
-                if prev is not None and n != prev: edges.append((prev, n))
-                prev = n
-    XY, E = np.array(xy), np.array(edges)
-    w = np.hypot(*(XY[E[:, 1]] - XY[E[:, 0]]).T)
+    XY, E, w = read_street_edges(a.streets)
     net = pandana.Network(pd.Series(XY[:, 0]), pd.Series(XY[:, 1]), pd.Series(E[:, 0]), pd.Series(E[:, 1]),
                           pd.DataFrame({"w": w}), twoway=True)
     net.precompute(a.cutoff_m)
@@ -59,7 +44,7 @@ def main():
             out.write(f"{oids[k]},{'' if d[k] >= a.cutoff_m else repr(float(d[k]))}\n")
     t_end = time.perf_counter()
     print(json.dumps({"peer": "pandana", "graph_and_ch_s": t_graph - t0, "pois_s": t_pois - t_graph, "origins_s": t_end - t_pois,
-                      "total_s": t_end - t0, "nodes": len(xy), "edges": len(E)}))
+                      "total_s": t_end - t0, "nodes": len(XY), "edges": len(E)}))
 
 
 if __name__ == "__main__":
