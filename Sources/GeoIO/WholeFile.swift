@@ -19,6 +19,9 @@ enum WholeFile {
             throw IOError.cannotOpen(path: path, reason: "it is a directory")
         }
         var bytes: [UInt8] = []
+        // A regular file's size is known: one allocation instead of doubling (and copying) as it
+        // grows, with room for the sentinel byte some callers append.
+        if (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 { bytes.reserveCapacity(Int(info.st_size) + 1) }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = fread(&chunk, 1, chunk.count, file)
