@@ -12,9 +12,10 @@ extension CSVPointReader {
     /// named `id` (whose value would name the row). Any other file returns nil, and the caller
     /// reads it with ``CSVPointReader`` feature by feature, which reports what is wrong with
     /// it; so both ways give the same coordinates for every file this one accepts. Rows are
-    /// numbered as that reader numbers them (the n-th non-blank data row is row n).
+    /// numbered as that reader numbers them (the n-th non-blank data row is row n). A file over
+    /// 256 MiB (or standard input) returns nil too: it is read whole here, and streamed there.
     public static func plainCoordinates(path: String, options: ReadOptions = ReadOptions()) throws -> (x: [Double], y: [Double])? {
-        guard let crs = options.crs else { return nil }
+        guard let crs = options.crs, WholeFile.isSmallEnoughForLeanRead(path) else { return nil }
         var bytes = try WholeFile.read(path)
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { all -> (x: [Double], y: [Double])? in

@@ -13,7 +13,8 @@ import GeoCore
 /// surface). Anything that stream would reject or refuse (a feature without geometry, empty
 /// after repair, malformed, a file that is not one FeatureCollection, a CRS other than the
 /// target's) returns nil, and the caller reads the file with ``FeatureStream``, which reports
-/// it; so both ways give the same points and ids for every file this one accepts.
+/// it; so both ways give the same points and ids for every file this one accepts. A file over
+/// 256 MiB returns nil too: this reader holds the file whole, the stream does not.
 public enum GeoJSONPointsOnSurface {
     public struct Points: Sendable {
         /// `Feature.displayID` of each feature, or "" when it has none.
@@ -25,7 +26,7 @@ public enum GeoJSONPointsOnSurface {
     /// The points of the GeoJSON file at `path` in `crs` (which must be the file's, by its
     /// `crs` member or `options.crs`), or nil when the file is not for this reader.
     public static func read(path: String, options: ReadOptions = ReadOptions(), crs: CRS) throws -> Points? {
-        guard InputFormat.forPath(path) == .geojson else { return nil }
+        guard InputFormat.forPath(path) == .geojson, WholeFile.isSmallEnoughForLeanRead(path) else { return nil }
         let header = try GeoJSONReader(path: path, options: options)
         guard header.crs == crs else { return nil }
         let prototype = FeatureParser(crs: crs, crsIsDefault: false, keepZ: options.keepZ)

@@ -101,7 +101,7 @@ public struct GeoPackageConversion: Sendable {
                                             geometryTypes: types, keepZ: keepZ, style: style)
                 inserting.layer = layer
             }
-            nonisolated(unsafe) let batch = outcomes
+            let batch = outcomes
             inserter.async {
                 do { try inserting.insert(batch) } catch { inserting.error = error }
             }

@@ -34,6 +34,19 @@ enum WholeFile {
         return bytes
     }
 
+    /// Files larger than this are not read whole by the lean readers that would hold them in
+    /// memory while they parse (``GeoJSONPointsOnSurface``, ``CSVPointReader/plainCoordinates(path:options:)``):
+    /// they return nil and the caller streams the file, so memory does not grow with the input
+    /// past this bound (256 MiB: a million parcels of gen_data.py are 333 MB).
+    static let leanReadLimit = 256 << 20
+
+    /// Whether the lean readers may read `path` whole: a regular file of at most
+    /// ``leanReadLimit`` bytes (standard input and other streams are never read whole by them).
+    static func isSmallEnoughForLeanRead(_ path: String) -> Bool {
+        var info = stat()
+        return path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && Int(info.st_size) <= leanReadLimit
+    }
+
     /// Whether a regular file exists at `path`.
     static func exists(_ path: String) -> Bool {
         var info = stat()
