@@ -220,25 +220,35 @@ struct NetworkWalkCommand: ParsableCommand {
     }
 }
 
-/// Wall time per stage of a command, printed to standard error when NORDWAERTS_STAGES is set
-/// (for bench/README.md's "where the time goes").
+/// Wall and CPU time (user + system, all threads) per stage of a command, printed to
+/// standard error when NORDWAERTS_STAGES is set (for bench/README.md's "where the time goes";
+/// CPU time is steadier than wall time on a shared machine).
 struct StageClock {
     private let enabled = getenv("NORDWAERTS_STAGES") != nil
     private var last = ContinuousClock.now
-    private var laps: [(String, Duration)] = []
+    private var lastCPU = StageClock.cpuSeconds()
+    private var laps: [(String, Duration, Double)] = []
 
     mutating func lap(_ name: String) {
         guard enabled else { return }
-        let now = ContinuousClock.now
-        laps.append((name, now - last))
+        let now = ContinuousClock.now, cpu = StageClock.cpuSeconds()
+        laps.append((name, now - last, cpu - lastCPU))
         last = now
+        lastCPU = cpu
     }
 
     func report() {
-        for (name, d) in laps {
+        for (name, d, cpu) in laps {
             let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-            printError("stage \(name): \(decimalText(ms, decimals: 1)) ms")
+            printError("stage \(name): \(decimalText(ms, decimals: 1)) ms (CPU \(decimalText(cpu * 1000, decimals: 1)) ms)")
         }
+    }
+
+    /// The process's user + system time so far (s).
+    private static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
 
