@@ -123,7 +123,8 @@ public enum GeoJSONPointsOnSurface {
     }
 
     /// Finds the elements of the `features` array of the top-level FeatureCollection front to
-    /// back, a window at a time, checking the syntax of everything it passes.
+    /// back, a window at a time, checking the syntax of everything but the features (which are
+    /// checked when they are parsed).
     struct FeatureScanner {
         private var cursor: JSONCursor
         private enum State { case start, member, afterMember, features, finished }
@@ -175,7 +176,9 @@ public enum GeoJSONPointsOnSurface {
                     if let first = found.first, cursor.position - first.lowerBound >= bytes { return found }
                     guard try cursor.peek() == 0x7B else { return nil }
                     let start = cursor.position
-                    try cursor.skipValue()
+                    // Where the feature ends, found as the feature reader finds it (brackets
+                    // counted; its syntax is checked when it is parsed, as there).
+                    try cursor.skipStructure()
                     found.append(start..<cursor.position)
                     if try !cursor.commaOr(0x5D) { state = .afterMember }
                 case .finished:
@@ -208,12 +211,12 @@ public enum GeoJSONPointsOnSurface {
             } else if cursor.rawEquals(key, "properties") {
                 guard !sawProperties else { return nil }
                 sawProperties = true
-                // Parsed as the feature reader parses them, so that the same properties are refused.
+                // Checked as the feature reader parses them, so that the same properties are
+                // refused; only their id is built.
                 switch try cursor.peek() {
                 case 0x6E: try cursor.literal("null")
                 case 0x7B:
-                    let properties = try cursor.object()
-                    if let id = properties["id"], !id.isNull { propertiesID = id.description }
+                    if let id = try cursor.checkObject(), !id.isNull { propertiesID = id.description }
                 default: return nil
                 }
             } else if cursor.rawEquals(key, "geometry") {

@@ -59,6 +59,23 @@ extension GeoJSONPointsOnSurfaceTests {
         #expect(try GeoJSONPointsOnSurface.read(path: truncated, options: options, crs: .etrs89UTM32N, windowBytes: 500) == nil)
     }
 
+    /// Features are found by counting brackets, as the stream finds them, and checked when they
+    /// are parsed: a syntax error anywhere in one leaves the file to the stream, which refuses it.
+    @Test func malformedFeaturesLeaveTheFileToTheStream() throws {
+        let options = ReadOptions(keepZ: false, countsRepeatedIDs: false)
+        let polygon = #""geometry": {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 0]]]}"#
+        for bad in [#"{"type": "Feature", "properties": {"a": 1.2.3}, \#(polygon)}"#,
+                    #"{"type": "Feature", "properties": {"a": "bad \q"}, \#(polygon)}"#,
+                    #"{"type": "Feature", "properties": {} \#(polygon)}"#,
+                    #"{"type": "Feature", "properties": {"a": [1,]}, \#(polygon)}"#,
+                    #"{"type": "Feature", "properties": {"a": tru}, \#(polygon)}"#,
+                    #"{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 0]]] "x": 1}}"#] {
+            let path = try write(mixedFeatures(20) + [bad] + mixedFeatures(20))
+            #expect(try GeoJSONPointsOnSurface.read(path: path, options: options, crs: .etrs89UTM32N, windowBytes: 2000) == nil, "\(bad)")
+            #expect(throws: (any Error).self, "\(bad)") { _ = try byFeatureStream(path) }
+        }
+    }
+
     @Test func aFileWithoutTrailingNewline() throws {
         let features = mixedFeatures(50)
         let path = try ExternalTools.temporaryDirectory().appendingPathComponent("tight.geojson").path
