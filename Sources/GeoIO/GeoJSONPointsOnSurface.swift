@@ -31,7 +31,7 @@ public enum GeoJSONPointsOnSurface {
     /// How many bytes of features are parsed at a time: 8 MiB, about 25,000 parcels, enough
     /// work for every core. Two windows are mapped in at a time (one parsed, the next found), so
     /// this is what the reader adds to the resident size: reading a million parcels peaked at
-    /// 252 MB with 32 MiB windows, 202 MB with 8 MiB ones, in the same time.
+    /// 246 MiB with 32 MiB windows, 197 MiB with 8 MiB ones, in the same time.
     static let windowBytes = 8 << 20
 
     /// The points of the GeoJSON file at `path` in `crs` (which must be the file's, by its
