@@ -40,6 +40,8 @@ public enum GeoJSONLines {
         /// What ``FeatureStream`` would have said: every feature read and kept, the source CRS,
         /// the warning about repeated ids.
         public var summary: LayerReadSummary
+        /// How many pieces the features array was parsed in (1 when the guesses did not fit).
+        var pieces = 1
     }
 
     /// The lines of the GeoJSON file at `path` in `crs` (which must be the file's, by its `crs`
@@ -47,68 +49,81 @@ public enum GeoJSONLines {
     public static func read(path: String, options: ReadOptions = ReadOptions(), crs: CRS,
                             accepts: (@Sendable (Properties) -> Bool)? = nil) throws -> Lines? {
         guard InputFormat.forPath(path) == .geojson, WholeFile.isSmallEnoughForLeanRead(path) else { return nil }
-        let header = try GeoJSONReader(path: path, options: options)
-        guard header.crs == crs else { return nil }
-        let prototype = FeatureParser(crs: crs, crsIsDefault: false, keepZ: options.keepZ)
-        let countsIDs = options.countsRepeatedIDs
         // The cursor keeps to `end`, so the file is read as it is (no sentinel byte).
         let bytes = try WholeFile.read(path)
+        return try read(bytes, path: path, options: options, crs: crs, accepts: accepts)
+    }
+
+    /// The lines of a GeoJSON FeatureCollection's bytes (`path` names it in messages);
+    /// `pieces` (tests) sets how many parts the features array is cut into.
+    static func read(_ bytes: [UInt8], path: String, options: ReadOptions, crs: CRS,
+                     accepts: (@Sendable (Properties) -> Bool)?, pieces wanted: Int? = nil) throws -> Lines? {
         guard !bytes.isEmpty else { return nil }
-        let pieces: [Piece?]? = bytes.withUnsafeBufferPointer { all -> [Piece?]? in
+        let prototype = FeatureParser(crs: crs, crsIsDefault: false, keepZ: options.keepZ)
+        let countsIDs = options.countsRepeatedIDs
+        let read: (pieces: [Piece], sourceCRS: CRS)? = try bytes.withUnsafeBufferPointer { all in
             nonisolated(unsafe) let base = all.baseAddress!
-            guard let ranges = try? featureRanges(base, end: all.count) else { return nil }
-            let n = ranges.count
-            let pieces = Swift.max(1, Swift.min(Cores.available * 4, n / 256))
-            return try? concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> Piece? in
-                var out = Piece()
-                var parser = prototype
-                for i in (n * piece / pieces)..<(n * (piece + 1) / pieces) {
-                    var cursor = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
-                    let xyCount = out.xy.count, lineCount = out.lineVertexCounts.count
-                    if let lean = try? leanFeature(&cursor, into: &out, accepts: accepts), cursor.position == ranges[i].upperBound {
-                        if lean.lines == filteredOut {
-                            out.xy.removeSubrange(xyCount...)
-                            out.lineVertexCounts.removeSubrange(lineCount...)
-                        }
-                        out.featureLines.append(lean.lines)
-                        out.ids.append(lean.displayID)
-                        if countsIDs, let id = lean.id { out.featureIDs.append(id) }
-                        continue
-                    }
-                    out.xy.removeSubrange(xyCount...)
-                    out.lineVertexCounts.removeSubrange(lineCount...)
-                    // The feature reader's way: a feature FeatureStream keeps, or nil for the file.
-                    var full = JSONCursor(base: base, position: ranges[i].lowerBound, end: ranges[i].upperBound, atEOF: true)
-                    guard var feature = try? parser.featureObject(&full), parser.notes.isEmpty,
-                          let g = feature.geometry, !g.isEmpty else { return nil }
-                    feature.origin = FeatureOrigin(index: i, offset: ranges[i].lowerBound)
-                    if countsIDs, let id = feature.id { out.featureIDs.append(id) }
-                    out.featureLines.append(other)
-                    out.ids.append(nil)
-                    out.others[i] = feature
+            let end = all.count
+            guard let top = try? topLevel(base, end: end), top.isCollection, let arrayStart = top.features, let arrayEnd = top.featuresEnd else { return nil }
+            // The CRS as the feature reader finds it, from the same `crs` member (or the override).
+            var head: [UInt8] = Array(#"{"type": "FeatureCollection", "#.utf8)
+            if let member = top.crs { head += Array(#""crs": "#.utf8) + all[member] + Array(", ".utf8) }
+            head += Array(#""features": []}"#.utf8)
+            let header = try GeoJSONReader(bytes: head, name: path, options: options)
+            guard header.crs == crs else { return nil }
+            // The features array is cut into pieces at byte offsets, each parsed on its own core
+            // from the first `{` after a comma there: a guess at where a feature starts, which
+            // the piece before confirms when its last feature ends just there. Any piece that
+            // does not fit (a `,{` inside a feature) makes the whole array be read as one piece.
+            let bytesPerPiece = 1 << 16
+            var count = wanted ?? Swift.max(1, Swift.min(Cores.available * 4, (arrayEnd - arrayStart) / bytesPerPiece))
+            while true {
+                var starts = [arrayStart]
+                for k in 1..<Swift.max(1, count) {
+                    let from = arrayStart + (arrayEnd - arrayStart) * k / count
+                    starts.append(starts[k - 1] == Int.max ? Int.max : guessFeatureStart(base, from: Swift.max(starts[k - 1] + 1, from), end: arrayEnd))
                 }
-                return out
+                starts.append(Int.max)
+                let parsed = try? concurrentChunks(count, chunks: count, minimumChunk: 1) { k, _ -> Piece? in
+                    piece(base, end: end, from: starts[k], to: starts[k + 1], first: k == 0, parser: prototype, accepts: accepts, countsIDs: countsIDs)
+                }
+                if let parsed, parsed.allSatisfy({ $0 != nil }) {
+                    let pieces = parsed.map { $0! }
+                    // One piece reached the array's end, where the top level has it; the pieces
+                    // after it hold nothing (their guesses lay beyond the array).
+                    let ends = pieces.indices.filter { pieces[$0].arrayEnd != nil }
+                    if ends.count == 1, pieces[ends[0]].arrayEnd == top.featuresEnd, pieces[(ends[0] + 1)...].allSatisfy({ $0.featureLines.isEmpty }) {
+                        return (pieces, header.crs)
+                    }
+                }
+                guard count > 1 else { return nil }
+                count = 1
             }
         }
-        guard let pieces, pieces.allSatisfy({ $0 != nil }) else { return nil }
+        guard let read else { return nil }
         var lines = Lines(xy: [], lineVertexCounts: [], featureLines: [], ids: [], others: [:], summary: LayerReadSummary(path: path))
-        lines.xy.reserveCapacity(pieces.reduce(0) { $0 + $1!.xy.count })
-        lines.lineVertexCounts.reserveCapacity(pieces.reduce(0) { $0 + $1!.lineVertexCounts.count })
+        lines.pieces = read.pieces.count
+        lines.xy.reserveCapacity(read.pieces.reduce(0) { $0 + $1.xy.count })
+        lines.lineVertexCounts.reserveCapacity(read.pieces.reduce(0) { $0 + $1.lineVertexCounts.count })
         var repeatedIDs = 0
         var seen = Set<FeatureID>()
-        for piece in pieces {
-            let piece = piece!
+        for piece in read.pieces {
+            let first = lines.featureLines.count
             lines.xy += piece.xy
             lines.lineVertexCounts += piece.lineVertexCounts
             lines.featureLines += piece.featureLines
             lines.ids += piece.ids
-            lines.others.merge(piece.others) { a, _ in a }
+            for (k, var feature) in piece.others {
+                feature.origin?.index = first + k
+                lines.others[first + k] = feature
+            }
             for id in piece.featureIDs where !seen.insert(id).inserted { repeatedIDs += 1 }
         }
         let n = lines.featureLines.count
+        guard n > 0 else { return nil }
         lines.summary.read = n
         lines.summary.kept = n
-        lines.summary.sourceCRS = header.crs
+        lines.summary.sourceCRS = read.sourceCRS
         // As GeoJSONReader words it at the end of the file.
         if repeatedIDs > 0 {
             lines.summary.warnings.append("\(path): \(repeatedIDs) feature\(repeatedIDs == 1 ? "" : "s") repeat an id used before")
@@ -124,16 +139,95 @@ public enum GeoJSONLines {
         var ids: [String?] = []
         var featureIDs: [FeatureID] = []
         var others: [Int: Feature] = [:]
+        /// Just after the features array's `]`, when this piece reached it.
+        var arrayEnd: Int?
     }
 
-    /// Where each element of the `features` array of the top-level FeatureCollection is; nil
-    /// for a top level the feature reader might read otherwise (a member of a single feature,
-    /// two `crs` members).
-    private static func featureRanges(_ base: UnsafePointer<UInt8>, end: Int) throws -> [Range<Int>]? {
+    /// The first `{` at or after `from` whose previous byte other than white space is a comma
+    /// (Int.max when there is none).
+    private static func guessFeatureStart(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        var p = from
+        while p < end {
+            if base[p] == 0x7B {
+                var q = p - 1
+                while q > 0, base[q] == 0x20 || base[q] == 0x0A || base[q] == 0x0D || base[q] == 0x09 { q -= 1 }
+                if base[q] == 0x2C { return p }
+            }
+            p += 1
+        }
+        return Int.max
+    }
+
+    /// The features from `start` (the first, just inside the array's `[`, or a guessed feature
+    /// start) on, until the one that starts at `limit` (which must be where one starts) or the
+    /// end of the array; nil when the bytes do not fit.
+    private static func piece(_ base: UnsafePointer<UInt8>, end: Int, from start: Int, to limit: Int, first: Bool, parser prototype: FeatureParser,
+                              accepts: (@Sendable (Properties) -> Bool)?, countsIDs: Bool) -> Piece? {
+        var out = Piece()
+        guard start < end else { return out }
+        var parser = prototype
+        var cursor = JSONCursor(base: base, position: start, end: end, atEOF: true)
+        do {
+            if first, try cursor.peek() == 0x5D {
+                cursor.position += 1
+                out.arrayEnd = cursor.position
+                return out
+            }
+            while true {
+                guard try cursor.peek() == 0x7B else { return nil }
+                // Found as GeoJSONReader finds a feature (its bytes, nested at most so deep).
+                var skip = cursor
+                try skip.skipStructure()
+                let range = cursor.position..<skip.position
+                let i = out.featureLines.count
+                var lean = JSONCursor(base: base, position: range.lowerBound, end: range.upperBound, atEOF: true)
+                let xyCount = out.xy.count, lineCount = out.lineVertexCounts.count
+                if let read = try? leanFeature(&lean, into: &out, accepts: accepts), lean.position == range.upperBound {
+                    if read.lines == filteredOut {
+                        out.xy.removeSubrange(xyCount...)
+                        out.lineVertexCounts.removeSubrange(lineCount...)
+                    }
+                    out.featureLines.append(read.lines)
+                    out.ids.append(read.displayID)
+                    if countsIDs, let id = read.id { out.featureIDs.append(id) }
+                } else {
+                    out.xy.removeSubrange(xyCount...)
+                    out.lineVertexCounts.removeSubrange(lineCount...)
+                    // The feature reader's way: a feature FeatureStream keeps, or nil for the file.
+                    var full = JSONCursor(base: base, position: range.lowerBound, end: range.upperBound, atEOF: true)
+                    guard var feature = try? parser.featureObject(&full), full.position == range.upperBound, parser.notes.isEmpty,
+                          let g = feature.geometry, !g.isEmpty else { return nil }
+                    // The index in the piece, made the file's when the pieces are joined.
+                    feature.origin = FeatureOrigin(index: i, offset: range.lowerBound)
+                    if countsIDs, let id = feature.id { out.featureIDs.append(id) }
+                    out.featureLines.append(other)
+                    out.ids.append(nil)
+                    out.others[i] = feature
+                }
+                cursor.position = range.upperBound
+                guard try cursor.commaOr(0x5D) else {
+                    // The next piece's guess must not lie in this one.
+                    guard limit > cursor.position else { return nil }
+                    out.arrayEnd = cursor.position
+                    return out
+                }
+                _ = try cursor.peek()
+                if cursor.position >= limit { return cursor.position == limit ? out : nil }
+            }
+        } catch {
+            return nil
+        }
+    }
+
+    /// The top-level object: where the features array's elements start (just after its `[`)
+    /// and where the array ends (after its `]`), the `crs` member's bytes, and whether it says it
+    /// is a FeatureCollection; nil for a top level the feature reader might read otherwise (a
+    /// member of a single feature, two `crs` members, escaped names).
+    private static func topLevel(_ base: UnsafePointer<UInt8>, end: Int) throws -> (features: Int?, featuresEnd: Int?, crs: Range<Int>?, isCollection: Bool)? {
         var cursor = JSONCursor(base: base, position: 0, end: end, atEOF: true)
         try cursor.expect(0x7B, "'{'")
-        var ranges: [Range<Int>]?
-        var isCollection = false, sawCRS = false
+        var features: Int?, featuresEnd: Int?, crs: Range<Int>?
+        var isCollection = false
         guard try cursor.peek() != 0x7D else { return nil }
         repeat {
             let key = try cursor.rawString()
@@ -143,24 +237,16 @@ public enum GeoJSONLines {
                 guard !isCollection, try cursor.peek() == 0x22, try cursor.string() == "FeatureCollection" else { return nil }
                 isCollection = true
             } else if cursor.rawEquals(key, "features") {
-                guard ranges == nil, try cursor.peek() == 0x5B else { return nil }
-                cursor.position += 1
-                var found: [Range<Int>] = []
-                if try cursor.peek() == 0x5D {
-                    cursor.position += 1
-                } else {
-                    repeat {
-                        guard try cursor.peek() == 0x7B else { return nil }
-                        let start = cursor.position
-                        try cursor.skipValue()
-                        found.append(start..<cursor.position)
-                    } while try cursor.commaOr(0x5D)
-                }
-                ranges = found
+                guard features == nil, try cursor.peek() == 0x5B else { return nil }
+                features = cursor.position + 1
+                // Skipped by brackets here; the pieces parse (and check) every feature.
+                try cursor.skipStructure()
+                featuresEnd = cursor.position
             } else if cursor.rawEquals(key, "crs") {
-                guard !sawCRS else { return nil }
-                sawCRS = true
+                guard crs == nil else { return nil }
+                let start = try { _ = try cursor.peek(); return cursor.position }()
                 try cursor.skipValue()
+                crs = start..<cursor.position
             } else if cursor.rawEquals(key, "geometry") || cursor.rawEquals(key, "coordinates")
                         || cursor.rawEquals(key, "geometries") || cursor.rawEquals(key, "properties") {
                 return nil
@@ -168,8 +254,8 @@ public enum GeoJSONLines {
                 try cursor.skipValue()
             }
         } while try cursor.commaOr(0x7D)
-        guard try cursor.isAtEnd(), isCollection else { return nil }
-        return ranges
+        guard try cursor.isAtEnd() else { return nil }
+        return (features, featuresEnd, crs, isCollection)
     }
 
     /// One feature the lean way, its lines appended to `out`: its number of lines (or

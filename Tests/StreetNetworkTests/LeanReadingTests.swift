@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import GeoCore
-import GeoIO
+@testable import GeoIO
 import TestSupport
 @testable import StreetNetwork
 
@@ -146,6 +146,38 @@ import TestSupport
         let path = try write([#"{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [10, 0]]}"#])
         #expect(try StreetLayerGraph.readLean(path: path, format: nil, options: ReadOptions(), crs: .etrs89UTM32N, graph: .init(), rejects: nil) == nil)
         #expect(throws: IOError.self) { try StreetLayerGraph.read(path: path) }
+    }
+
+    @Test func piecesCutAnywhereGiveTheSameLines() throws {
+        // Properties holding arrays of objects put ",{" inside features (one of them a whole
+        // Feature, then the "]" of its array), and a member after the features array has them
+        // too: guessed starts there must be found out, whatever the cut.
+        var features: [String] = []
+        for i in 0..<60 {
+            let geometry = i % 10 == 3 ? #"{"type": "Point", "coordinates": [\#(i), 1]}"#
+                : #"{"type": "LineString", "coordinates": [[\#(i), 0], [\#(i + 1), 0.5]]}"#
+            features.append(#"{"type": "Feature", "id": "f\#(i)", "properties": {"tags": [{"a": 1}, {"b": [{"c": 2}, {"type": "Feature", "geometry": null}]}, {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[5, 5], [6, 6]]}}]}, "geometry": \#(geometry)}"#)
+        }
+        let text = #"{"type": "FeatureCollection", "features": [\#n\#(features.joined(separator: ",\n"))],\#n"extra": [{"x": 1}, {"y": 2}], "crs": {"type": "name", "properties": {"name": "EPSG:25832"}}}"#
+        let bytes = Array(text.utf8)
+        let one = try #require(try GeoJSONLines.read(bytes, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: 1))
+        #expect(one.featureLines.count == 60 && one.others.count == 6 && one.xy.count == 54 * 4)
+        for pieces in [2, 3, 7, 16, 59, 200] {
+            let cut = try #require(try GeoJSONLines.read(bytes, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: pieces))
+            #expect(cut.xy == one.xy && cut.lineVertexCounts == one.lineVertexCounts && cut.featureLines == one.featureLines && cut.ids == one.ids, "\(pieces) pieces")
+            #expect(cut.others.keys.sorted() == one.others.keys.sorted() && cut.others.allSatisfy { $0.value.origin == one.others[$0.key]?.origin }, "\(pieces) pieces")
+        }
+        // Where no feature holds ",{", every cut fits.
+        let plain = Array(text.replacingOccurrences(of: #"{"tags": [{"a": 1}, {"b": [{"c": 2}, {"type": "Feature", "geometry": null}]}, {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[5, 5], [6, 6]]}}]}"#, with: "{}").utf8)
+        let whole = try #require(try GeoJSONLines.read(plain, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: 1))
+        for pieces in [2, 7, 16] {
+            let cut = try #require(try GeoJSONLines.read(plain, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: pieces))
+            #expect(cut.pieces == pieces && cut.xy == whole.xy && cut.featureLines == whole.featureLines && cut.ids == whole.ids && cut.others.keys.sorted() == whole.others.keys.sorted())
+        }
+        // And the file read whole equals the stream's reading, the Points being named problems.
+        let path = try ExternalTools.temporaryDirectory().appendingPathComponent("tags.geojson").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try compareBothWays(path, withRejects: true)
     }
 
     @Test func nodeNumberingMatchesADictionary() throws {
