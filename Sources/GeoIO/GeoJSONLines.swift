@@ -64,13 +64,19 @@ public enum GeoJSONLines {
         let read: (pieces: [Piece], sourceCRS: CRS)? = try bytes.withUnsafeBufferPointer { all in
             nonisolated(unsafe) let base = all.baseAddress!
             let end = all.count
-            guard let top = try? topLevel(base, end: end), top.isCollection, let arrayStart = top.features, let arrayEnd = top.featuresEnd else { return nil }
-            // The CRS as the feature reader finds it, from the same `crs` member (or the override).
-            var head: [UInt8] = Array(#"{"type": "FeatureCollection", "#.utf8)
-            if let member = top.crs { head += Array(#""crs": "#.utf8) + all[member] + Array(", ".utf8) }
-            head += Array(#""features": []}"#.utf8)
-            let header = try GeoJSONReader(bytes: head, name: path, options: options)
-            guard header.crs == crs else { return nil }
+            guard let head = try? topLevel(base, end: end), let arrayStart = head.features else { return nil }
+            // The pieces' guesses lie in the first 15/16 of the rest of the file (the array).
+            let arrayEnd = arrayStart + (end - arrayStart) / 16 * 15
+            // After the array, the rest of the top level; then the CRS as the feature reader
+            // finds it, from the same `crs` member (or the override).
+            func header(after arrayEnd: Int) throws -> CRS? {
+                guard let top = try? topLevel(base, from: arrayEnd, end: end, before: head), top.isCollection else { return nil }
+                var text: [UInt8] = Array(#"{"type": "FeatureCollection", "#.utf8)
+                if let member = top.crs { text += Array(#""crs": "#.utf8) + all[member] + Array(", ".utf8) }
+                text += Array(#""features": []}"#.utf8)
+                let crs = try GeoJSONReader(bytes: text, name: path, options: options).crs
+                return crs
+            }
             // The features array is cut into pieces at byte offsets, each parsed on its own core
             // from the first `{` after a comma there: a guess at where a feature starts, which
             // the piece before confirms when its last feature ends just there. Any piece that
@@ -92,8 +98,10 @@ public enum GeoJSONLines {
                     // One piece reached the array's end, where the top level has it; the pieces
                     // after it hold nothing (their guesses lay beyond the array).
                     let ends = pieces.indices.filter { pieces[$0].arrayEnd != nil }
-                    if ends.count == 1, pieces[ends[0]].arrayEnd == top.featuresEnd, pieces[(ends[0] + 1)...].allSatisfy({ $0.featureLines.isEmpty }) {
-                        return (pieces, header.crs)
+                    if ends.count == 1, pieces[(ends[0] + 1)...].allSatisfy({ $0.featureLines.isEmpty }),
+                       let source = try header(after: pieces[ends[0]].arrayEnd!) {
+                        guard source == crs else { return nil }
+                        return (pieces, source)
                     }
                 }
                 guard count > 1 else { return nil }
@@ -175,14 +183,11 @@ public enum GeoJSONLines {
             }
             while true {
                 guard try cursor.peek() == 0x7B else { return nil }
-                // Found as GeoJSONReader finds a feature (its bytes, nested at most so deep).
-                var skip = cursor
-                try skip.skipStructure()
-                let range = cursor.position..<skip.position
                 let i = out.featureLines.count
-                var lean = JSONCursor(base: base, position: range.lowerBound, end: range.upperBound, atEOF: true)
+                var lean = cursor
                 let xyCount = out.xy.count, lineCount = out.lineVertexCounts.count
-                if let read = try? leanFeature(&lean, into: &out, accepts: accepts), lean.position == range.upperBound {
+                if let read = try? leanFeature(&lean, into: &out, accepts: accepts) {
+                    cursor.position = lean.position
                     if read.lines == filteredOut {
                         out.xy.removeSubrange(xyCount...)
                         out.lineVertexCounts.removeSubrange(lineCount...)
@@ -193,6 +198,11 @@ public enum GeoJSONLines {
                 } else {
                     out.xy.removeSubrange(xyCount...)
                     out.lineVertexCounts.removeSubrange(lineCount...)
+                    // Found as GeoJSONReader finds a feature (its bytes, nested at most so deep).
+                    var skip = cursor
+                    try skip.skipStructure()
+                    let range = cursor.position..<skip.position
+                    cursor.position = range.upperBound
                     // The feature reader's way: a feature FeatureStream keeps, or nil for the file.
                     var full = JSONCursor(base: base, position: range.lowerBound, end: range.upperBound, atEOF: true)
                     guard var feature = try? parser.featureObject(&full), full.position == range.upperBound, parser.notes.isEmpty,
@@ -204,7 +214,6 @@ public enum GeoJSONLines {
                     out.ids.append(nil)
                     out.others[i] = feature
                 }
-                cursor.position = range.upperBound
                 guard try cursor.commaOr(0x5D) else {
                     // The next piece's guess must not lie in this one.
                     guard limit > cursor.position else { return nil }
@@ -219,16 +228,23 @@ public enum GeoJSONLines {
         }
     }
 
-    /// The top-level object: where the features array's elements start (just after its `[`)
-    /// and where the array ends (after its `]`), the `crs` member's bytes, and whether it says it
-    /// is a FeatureCollection; nil for a top level the feature reader might read otherwise (a
-    /// member of a single feature, two `crs` members, escaped names).
-    private static func topLevel(_ base: UnsafePointer<UInt8>, end: Int) throws -> (features: Int?, featuresEnd: Int?, crs: Range<Int>?, isCollection: Bool)? {
-        var cursor = JSONCursor(base: base, position: 0, end: end, atEOF: true)
-        try cursor.expect(0x7B, "'{'")
-        var features: Int?, featuresEnd: Int?, crs: Range<Int>?
-        var isCollection = false
-        guard try cursor.peek() != 0x7D else { return nil }
+    /// The top-level object up to the features array: where its elements start (just after its
+    /// `[`), the `crs` member's bytes, and whether it says it is a FeatureCollection; with
+    /// `before` (what was found up to the array) the rest of it, from just after the array's `]`
+    /// at `start`, to the end of the file. Nil for a top level the feature reader might read
+    /// otherwise (a member of a single feature, two `crs` members, escaped names).
+    private static func topLevel(_ base: UnsafePointer<UInt8>, from start: Int = 0, end: Int,
+                                 before: (features: Int?, crs: Range<Int>?, isCollection: Bool)? = nil) throws -> (features: Int?, crs: Range<Int>?, isCollection: Bool)? {
+        var cursor = JSONCursor(base: base, position: start, end: end, atEOF: true)
+        var features = before?.features, crs = before?.crs
+        var isCollection = before?.isCollection ?? false
+        if before == nil {
+            try cursor.expect(0x7B, "'{'")
+            guard try cursor.peek() != 0x7D else { return nil }
+        } else if try !cursor.commaOr(0x7D) {
+            guard try cursor.isAtEnd() else { return nil }
+            return (features, crs, isCollection)
+        }
         repeat {
             let key = try cursor.rawString()
             try cursor.expect(0x3A, "':'")
@@ -237,11 +253,10 @@ public enum GeoJSONLines {
                 guard !isCollection, try cursor.peek() == 0x22, try cursor.string() == "FeatureCollection" else { return nil }
                 isCollection = true
             } else if cursor.rawEquals(key, "features") {
+                // The pieces read the array; the rest of the top level is read after it.
                 guard features == nil, try cursor.peek() == 0x5B else { return nil }
                 features = cursor.position + 1
-                // Skipped by brackets here; the pieces parse (and check) every feature.
-                try cursor.skipStructure()
-                featuresEnd = cursor.position
+                return (features, crs, isCollection)
             } else if cursor.rawEquals(key, "crs") {
                 guard crs == nil else { return nil }
                 let start = try { _ = try cursor.peek(); return cursor.position }()
@@ -255,8 +270,13 @@ public enum GeoJSONLines {
             }
         } while try cursor.commaOr(0x7D)
         guard try cursor.isAtEnd() else { return nil }
-        return (features, featuresEnd, crs, isCollection)
+        return (features, crs, isCollection)
     }
+
+    /// The depth the lean way starts members other than the geometry at, so that nesting over
+    /// 32 levels deep throws and the feature is read by the full parser (which refuses what
+    /// the feature reader's scan refuses, over 128 levels in all).
+    private static let shallow = JSONCursor.maximumDepth - 32
 
     /// One feature the lean way, its lines appended to `out`: its number of lines (or
     /// ``filteredOut``), its id and display id; nil when it is not for the lean way.
@@ -291,7 +311,7 @@ public enum GeoJSONLines {
                 sawProperties = true
                 switch try cursor.peek() {
                 case 0x6E: try cursor.literal("null")
-                case 0x7B: properties = try cursor.object()
+                case 0x7B: properties = try cursor.object(depth: shallow)
                 default: return nil
                 }
             } else if cursor.rawEquals(key, "geometry") {
@@ -302,7 +322,7 @@ public enum GeoJSONLines {
             } else if cursor.rawEquals(key, "bbox") || cursor.rawEquals(key, "coordinates") || cursor.rawEquals(key, "geometries") {
                 return nil
             } else {
-                try cursor.skipValue()
+                try cursor.skipValue(depth: shallow)
             }
         } while try cursor.commaOr(0x7D)
         guard sawType, sawGeometry, lines > 0 else { return nil }
@@ -352,7 +372,7 @@ public enum GeoJSONLines {
             } else if cursor.rawEquals(key, "bbox") || cursor.rawEquals(key, "geometries") {
                 return nil
             } else {
-                try cursor.skipValue()
+                try cursor.skipValue(depth: shallow)
             }
         } while try cursor.commaOr(0x7D)
         // `lines` is 0 for one line, -k for k nested lines: it must match the type.
