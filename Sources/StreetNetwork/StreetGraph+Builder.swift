@@ -26,13 +26,10 @@ extension StreetGraph {
             self.nodeCrossings = nodeCrossings
         }
 
-        /// Makes room for about this many nodes and edges (a hint: the node table is sized
-        /// for `vertices` without growing).
-        mutating func reserve(vertices: Int, edges: Int) {
-            var size = slots.count
-            while size < 2 * vertices { size *= 2 }
-            if size > slots.count { slots = [UInt64](repeating: 0, count: size) }
-            x.reserveCapacity(vertices); y.reserveCapacity(vertices)
+        /// Makes room for this many edges. (The node table grows as nodes come: sized for the
+        /// vertices, most of them shared, it would be several times larger than it needs to be
+        /// and miss the cache more.)
+        mutating func reserve(edges: Int) {
             from.reserveCapacity(edges); to.reserveCapacity(edges); feature.reserveCapacity(edges)
         }
 
@@ -99,23 +96,30 @@ extension StreetGraph {
             if 2 * x.count >= slots.count { grow() }
             let h = Builder.hash(kx, ky)
             let tag = h & 0xFFFF_FFFF_0000_0000
-            let mask = slots.count - 1
-            var i = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let slot = slots[i]
-                if slot == 0 {
-                    let n = Int32(x.count)
-                    slots[i] = tag | UInt64(n + 1)
-                    x.append(nx)
-                    y.append(ny)
-                    return n
+            let found: Int32? = slots.withUnsafeMutableBufferPointer { slots in
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeBufferPointer { y in
+                        let mask = slots.count - 1
+                        var i = Int(truncatingIfNeeded: h) & mask
+                        while true {
+                            let slot = slots[i]
+                            if slot == 0 {
+                                slots[i] = tag | UInt64(x.count + 1)
+                                return nil
+                            }
+                            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                                let n = Int(slot & 0xFFFF_FFFF) - 1
+                                if x[n].bitPattern == kx, y[n].bitPattern == ky { return Int32(n) }
+                            }
+                            i = (i + 1) & mask
+                        }
+                    }
                 }
-                if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                    let n = Int(slot & 0xFFFF_FFFF) - 1
-                    if x[n].bitPattern == kx, y[n].bitPattern == ky { return Int32(n) }
-                }
-                i = (i + 1) & mask
             }
+            if let found { return found }
+            x.append(nx)
+            y.append(ny)
+            return Int32(x.count - 1)
         }
 
         /// Doubles the node table (at half load), placing every node again.

@@ -38,7 +38,7 @@ extension StreetGraph {
     /// filtered), the others through ``LineItem`` as the stream path takes them.
     static func make(from lines: GeoJSONLines.Lines, crs: CRS, options: Options) throws -> StreetLayerGraph {
         var builder = try Builder(crs: crs, nodeCrossings: options.nodeCrossings)
-        builder.reserve(vertices: lines.xy.count / 2, edges: lines.xy.count / 2)
+        builder.reserve(edges: lines.xy.count / 2)
         var tally = Tally()
         var line = 0, offset = 0
         try lines.xy.withUnsafeBufferPointer { xy in
