@@ -83,7 +83,7 @@ import TestSupport
 
     @Test func multiLinesZeroLengthAndFilteredFeatures() throws {
         let path = try write([
-            #"{"type": "Feature", "id": "a", "properties": {"highway": "residential"}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [100, 0], [100, 0], [200, 0.5]]}}"#,
+            #"{"type": "Feature", "id": "a\t\u00e9", "properties": {"highway": "resid\u0065ntial", "name": "K\u00f6ln-Minden\\"}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [100, 0], [100, 0], [200, 0.5]]}}"#,
             #"{"type": "Feature", "properties": {"id": 7, "highway": "footway"}, "geometry": {"type": "MultiLineString", "coordinates": [[[100, 0], [100, 100]], [[200, 0.5], [200, 0.5]], [[-0.0, 0], [0, -100]]]}}"#,
             #"{"type": "Feature", "id": 3, "properties": {"highway": "motorway"}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [0, 500]]}}"#,
             #"{"type": "Feature", "id": "d", "properties": {"other_tags": "\"highway\"=>\"path\",\"foot\"=>\"yes\""}, "geometry": {"type": "LineString", "coordinates": [[200, 0.5], [300, 1e2]]}}"#,
@@ -108,7 +108,7 @@ import TestSupport
             #"{"type": "Feature", "id": "l", "properties": {}, \#(line)}"#,
             #"{"type": "Feature", "id": "p\"t\u00e9", "properties": {"name": "Stra\u00dfe"}, "geometry": {"type": "Point", "coordinates": [5, 5]}}"#,
             #"{"type": "Feature", "properties": {"id": "z"}, "geometry": {"type": "LineString", "coordinates": [[7, 7], [7, 7]]}}"#,
-            #"{"type": "Feature", "properties": {"id": "zm"}, "geometry": {"type": "MultiLineString", "coordinates": [[[8, 8], [8, 8]], [[9, 9], [9, 9]]]}}"#,
+            #"{"type": "Feature", "id": "z\u00e9\"m\/", "properties": {"id": "zm"}, "geometry": {"type": "MultiLineString", "coordinates": [[[8, 8], [8, 8]], [[9, 9], [9, 9]]]}}"#,
         ])
         try compareBothWays(problems, withRejects: true)
         // Without a rejects report the first problem is thrown, naming the same feature.
