@@ -285,6 +285,7 @@ public enum GeoJSONLines {
         try cursor.expect(0x7B, "'{'")
         var id: FeatureID?
         var properties = Properties()
+        var propertiesStart: Int?
         var sawType = false, sawID = false, sawProperties = false, sawGeometry = false
         var lines: Int32 = 0
         guard try cursor.peek() != 0x7D else { return nil }
@@ -311,7 +312,10 @@ public enum GeoJSONLines {
                 sawProperties = true
                 switch try cursor.peek() {
                 case 0x6E: try cursor.literal("null")
-                case 0x7B: properties = try cursor.object(depth: shallow)
+                case 0x7B:
+                    // Built only for the filter or a display id; else checked as they would be read.
+                    propertiesStart = cursor.position
+                    if accepts != nil { properties = try cursor.object(depth: shallow) } else { try check(&cursor, depth: shallow) }
                 default: return nil
                 }
             } else if cursor.rawEquals(key, "geometry") {
@@ -326,10 +330,52 @@ public enum GeoJSONLines {
             }
         } while try cursor.commaOr(0x7D)
         guard sawType, sawGeometry, lines > 0 else { return nil }
+        if accepts == nil, id == nil, let propertiesStart {
+            var again = cursor
+            again.position = propertiesStart
+            properties = try again.object(depth: shallow)
+        }
         let displayID: String?
         if let id { displayID = id.description } else if let value = properties["id"], !value.isNull { displayID = value.description } else { displayID = nil }
         if let accepts, !accepts(properties) { return (filteredOut, id, displayID) }
         return (lines, id, displayID)
+    }
+
+    /// Checks a JSON value as ``JSONCursor/value(depth:)`` reads it (it refuses the same: bad
+    /// escapes, invalid UTF-8, malformed numbers, nesting past the maximum depth) without
+    /// building it: strings are decoded only when they hold an escape or a non-ASCII byte,
+    /// which are the only ones whose decoding can fail.
+    private static func check(_ cursor: inout JSONCursor, depth: Int) throws {
+        guard depth < JSONCursor.maximumDepth else { throw cursor.syntax("nested deeper than \(JSONCursor.maximumDepth) levels") }
+        switch try cursor.peek() {
+        case 0x22:
+            try checkString(&cursor)
+        case 0x7B:
+            // As `object(depth:)`: names are strings, values one level deeper.
+            cursor.position += 1
+            if try cursor.peek() == 0x7D { cursor.position += 1; return }
+            repeat {
+                try checkString(&cursor)
+                try cursor.expect(0x3A, "':'")
+                try check(&cursor, depth: depth + 1)
+            } while try cursor.commaOr(0x7D)
+        case 0x5B:
+            cursor.position += 1
+            if try cursor.peek() == 0x5D { cursor.position += 1; return }
+            repeat { try check(&cursor, depth: depth + 1) } while try cursor.commaOr(0x5D)
+        case 0x74: try cursor.literal("true")
+        case 0x66: try cursor.literal("false")
+        case 0x6E: try cursor.literal("null")
+        default: _ = try cursor.number()
+        }
+    }
+
+    @inline(__always)
+    private static func checkString(_ cursor: inout JSONCursor) throws {
+        let raw = try cursor.rawString()
+        var plain = !raw.escaped
+        if plain { for k in raw.start..<(raw.start + raw.count) where cursor.base[k] >= 0x80 { plain = false; break } }
+        if !plain { _ = try cursor.decode(raw) }
     }
 
     /// A LineString or MultiLineString geometry object of plain positions into `out`: its

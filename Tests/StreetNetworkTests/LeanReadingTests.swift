@@ -146,6 +146,23 @@ import TestSupport
         let path = try write([#"{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [10, 0]]}"#])
         #expect(try StreetLayerGraph.readLean(path: path, format: nil, options: ReadOptions(), crs: .etrs89UTM32N, graph: .init(), rejects: nil) == nil)
         #expect(throws: IOError.self) { try StreetLayerGraph.read(path: path) }
+        // Properties the feature reader refuses (a bad escape, invalid UTF-8, a bad number), by
+        // either preset (the lean way builds them only for osm-walk).
+        let line = #""geometry": {"type": "LineString", "coordinates": [[0, 0], [10, 0]]}"#
+        for properties in [#"{"name": "a\xb"}"#, #"{"name": "a\#u{1}b"}"#, #"{"name": "aXb"}"#, #"{"n": 1.}"#, #"{"n": [1, {"k": tru}]}"#] {
+            let bad = try write([#"{"type": "Feature", "properties": \#(properties), \#(line)}"#])
+            if properties.contains("aXb") {
+                // Invalid UTF-8: a lone 0xFF byte where the X is.
+                var bytes = try Data(contentsOf: URL(fileURLWithPath: bad))
+                bytes[bytes.firstIndex(of: UInt8(ascii: "X"))!] = 0xFF
+                try bytes.write(to: URL(fileURLWithPath: bad))
+            }
+            for preset in WalkableFilter.allCases {
+                #expect(try StreetLayerGraph.readLean(path: bad, format: nil, options: ReadOptions(), crs: .etrs89UTM32N, graph: .init(preset: preset), rejects: nil) == nil,
+                        "\(properties)")
+                #expect(throws: IOError.self) { try StreetLayerGraph.readStreaming(path: bad, format: nil, options: ReadOptions(), crs: .etrs89UTM32N, graph: .init(preset: preset), rejects: nil) }
+            }
+        }
     }
 
     @Test func piecesCutAnywhereGiveTheSameLines() throws {
