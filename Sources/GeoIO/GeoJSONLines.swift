@@ -6,9 +6,10 @@ import GeoCore
 ///
 /// A feature is read the lean way when it is a `Feature` whose geometry is a LineString of at
 /// least two positions, or a MultiLineString of at least one such line, with positions of two
-/// or three finite numbers (z is dropped), no `bbox`, and no repeated member. Its id and
-/// properties are parsed as the feature reader parses them (so the same ones are refused),
-/// and `accepts` (the caller's filter) is asked about its properties.
+/// or three finite numbers (z is dropped, and every position of a geometry has as many), no
+/// `bbox`, and no repeated member. Its id and properties are read as the feature reader reads
+/// them, so that the same ones are refused (the properties are built only when `accepts`, the
+/// caller's filter, is to be asked about them, or for the display id).
 /// Any other feature (a Point, a one-position line, an id that is an object, …) is parsed by
 /// the feature reader's parser into a ``Feature`` and handed back as it is, for the caller to
 /// treat as it treats the features of a ``FeatureStream``. Anything that stream would reject,
