@@ -170,9 +170,11 @@ struct NetworkWalkCommand: ParsableCommand {
             let graph = BackgroundWork { try street.read(streets, rejects: nil) }
             let originsPath = origins, originsFrom = self.originsFrom
             let read = Result { try OriginPoints.read(originsPath, from: originsFrom, workingCRS: try street.workingCRS) }
+            let facilitiesPath = facilities
+            let readStops = Result { try street.points(facilitiesPath, from: nil) }
             let (made, _) = try graph.value()
-            stages.lap("graph (origins read alongside)")
-            let stops = try street.points(facilities, from: nil)
+            stages.lap("graph (origins and facilities read alongside)")
+            let stops = try readStops.get()
             let names = stops.enumerated().map { i, s in s.feature.properties[nameField].map(\.description) ?? s.feature.displayID ?? String(i + 1) }
             let reach = NetworkReach(snapper: EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!),
                                      facilities: stops.map { (x: $0.x, y: $0.y) }, cutoff: cutoff, maxSnap: street.maxSnap)
