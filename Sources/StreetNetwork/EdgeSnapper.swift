@@ -26,26 +26,14 @@ public struct EdgeSnapper: Sendable {
     public let target: Target
     /// The edges points may snap onto, ascending; the index's positions refer to it.
     let edges: [Int32]
-    /// The grid most queries are answered from; the R-tree, built on first need, takes the
-    /// rest (points outside the grid or far from every edge).
+    /// The grid most queries are answered from; the R-tree takes the rest (points outside the
+    /// grid or far from every edge). Both are built at once, on two cores.
     let grid: EdgeGrid
     /// Per position in `edges`: the edge's start (x, y) and its run to the end (dx, dy), as
     /// ``project(_:_:onto:)`` computes them, side by side so a grid query reads one place per edge.
     private let segments: [Double]
     private let boxes: [Envelope]
-    private let tree = Locked<SpatialIndex?>(nil)
-    var index: SpatialIndex {
-        tree.withLock { tree in
-            if tree == nil { tree = SpatialIndex(boxes) }
-            return tree!
-        }
-    }
-
-    /// Builds the R-tree for points the grid does not answer now rather than on the first such
-    /// point (where every thread snapping would wait for it): for a thread that would be idle.
-    func prepareFarSearch() {
-        _ = index
-    }
+    let index: SpatialIndex
 
     public init(graph: StreetGraph, target: Target = .largestComponent) {
         self.graph = graph
@@ -67,7 +55,15 @@ public struct EdgeSnapper: Sendable {
             segments[4 * i + 3] = graph.y[b] - graph.y[a]
         }
         self.segments = segments
-        grid = EdgeGrid(boxes: boxes)
+        // The R-tree is built beside the grid rather than on the first far point, where every
+        // thread snapping would wait for it.
+        let tree = Locked<SpatialIndex?>(nil)
+        var grid: EdgeGrid?
+        try? concurrentPieces(1, pieces: 1, alongside: { tree.withLock { $0 = SpatialIndex(boxes) } }) { _, _ in
+            grid = EdgeGrid(boxes: boxes)
+        }
+        self.grid = grid ?? EdgeGrid(boxes: boxes)
+        index = tree.withLock { $0 } ?? SpatialIndex(boxes)
     }
 
     /// The nearest point on edge `e` to (px, py).

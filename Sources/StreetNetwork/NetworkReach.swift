@@ -51,14 +51,7 @@ public final class NetworkReach: Sendable {
         var has = [Bool](repeating: false, count: graph.edgeCount)
         for e in onEdge.keys { has[e] = true }
         hasFacility = has
-        // The Dijkstra runs here while another core builds the snapper's R-tree for far origins.
-        let graph = graph
-        let found = Locked<ShortestPaths?>(nil)
-        try? concurrentPieces(1, pieces: 1, alongside: { snapper.prepareFarSearch() }) { _, _ in
-            let paths = ShortestPaths(graph: graph, seeds: seeds, cutoff: cutoff)
-            found.withLock { $0 = paths }
-        }
-        paths = found.withLock { $0 } ?? ShortestPaths(graph: graph, seeds: seeds, cutoff: cutoff)
+        paths = ShortestPaths(graph: graph, seeds: seeds, cutoff: cutoff)
     }
 
     /// What an origin reaches.
