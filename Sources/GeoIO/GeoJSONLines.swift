@@ -17,8 +17,8 @@ import GeoCore
 /// file that is not one FeatureCollection, a CRS other than the target's, a note of the
 /// parser such as a malformed bbox) returns nil, and the caller reads the file with
 /// ``FeatureStream``, which reports it; so both ways give the same lines, ids and features for
-/// every file this one accepts. A file over ``WholeFile/leanReadLimit`` returns nil too: this
-/// reader holds the file whole, the stream does not.
+/// every file this one accepts. The file is mapped (``MappedFile``), so a street layer of any
+/// size is read without a copy.
 public enum GeoJSONLines {
     /// Per feature: how many lines it has in ``Lines/xy`` (at least 1), or one of these.
     public static let filteredOut: Int32 = -1
@@ -49,20 +49,21 @@ public enum GeoJSONLines {
     /// member or `options.crs`), or nil when the file is not for this reader.
     public static func read(path: String, options: ReadOptions = ReadOptions(), crs: CRS,
                             accepts: (@Sendable (Properties) -> Bool)? = nil) throws -> Lines? {
-        guard InputFormat.forPath(path) == .geojson, WholeFile.isSmallEnoughForLeanRead(path) else { return nil }
-        // The cursor keeps to `end`, so the file is read as it is (no sentinel byte).
-        let bytes = try WholeFile.read(path)
-        return try read(bytes, path: path, options: options, crs: crs, accepts: accepts)
+        // The file is mapped, not copied; the cursor keeps to `end`, so no sentinel byte is needed.
+        guard InputFormat.forPath(path) == .geojson, let file = try MappedFile(path: path), file.count > 0 else { return nil }
+        let lines = try withExtendedLifetime(file) { try read(file.bytes, path: path, options: options, crs: crs, accepts: accepts) }
+        // A file changed while it was read is left to the stream, which reads it as it is then.
+        return file.isUnchanged ? lines : nil
     }
 
     /// The lines of a GeoJSON FeatureCollection's bytes (`path` names it in messages);
     /// `pieces` (tests) sets how many parts the features array is cut into.
-    static func read(_ bytes: [UInt8], path: String, options: ReadOptions, crs: CRS,
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, path: String, options: ReadOptions, crs: CRS,
                      accepts: (@Sendable (Properties) -> Bool)?, pieces wanted: Int? = nil) throws -> Lines? {
         guard !bytes.isEmpty else { return nil }
         let prototype = FeatureParser(crs: crs, crsIsDefault: false, keepZ: options.keepZ)
         let countsIDs = options.countsRepeatedIDs
-        let read: (pieces: [Piece], sourceCRS: CRS)? = try bytes.withUnsafeBufferPointer { all in
+        let read: (pieces: [Piece], sourceCRS: CRS)? = try { (all: UnsafeBufferPointer<UInt8>) in
             nonisolated(unsafe) let base = all.baseAddress!
             let end = all.count
             guard let head = try? topLevel(base, end: end), let arrayStart = head.features else { return nil }
@@ -108,7 +109,7 @@ public enum GeoJSONLines {
                 guard count > 1 else { return nil }
                 count = 1
             }
-        }
+        }(bytes)
         guard let read else { return nil }
         var lines = Lines(xy: [], lineVertexCounts: [], featureLines: [], ids: [], others: [:], summary: LayerReadSummary(path: path))
         lines.pieces = read.pieces.count

@@ -177,18 +177,18 @@ import TestSupport
         }
         let text = #"{"type": "FeatureCollection", "features": [\#n\#(features.joined(separator: ",\n"))],\#n"extra": [{"x": 1}, {"y": 2}], "crs": {"type": "name", "properties": {"name": "EPSG:25832"}}}"#
         let bytes = Array(text.utf8)
-        let one = try #require(try GeoJSONLines.read(bytes, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: 1))
+        let one = try #require(bytes.withUnsafeBufferPointer { try GeoJSONLines.read($0, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: 1) })
         #expect(one.featureLines.count == 60 && one.others.count == 6 && one.xy.count == 54 * 4)
         for pieces in [2, 3, 7, 16, 59, 200] {
-            let cut = try #require(try GeoJSONLines.read(bytes, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: pieces))
+            let cut = try #require(bytes.withUnsafeBufferPointer { try GeoJSONLines.read($0, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: pieces) })
             #expect(cut.xy == one.xy && cut.lineVertexCounts == one.lineVertexCounts && cut.featureLines == one.featureLines && cut.ids == one.ids, "\(pieces) pieces")
             #expect(cut.others.keys.sorted() == one.others.keys.sorted() && cut.others.allSatisfy { $0.value.origin == one.others[$0.key]?.origin }, "\(pieces) pieces")
         }
         // Where no feature holds ",{", every cut fits.
         let plain = Array(text.replacingOccurrences(of: #"{"tags": [{"a": 1}, {"b": [{"c": 2}, {"type": "Feature", "geometry": null}]}, {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[5, 5], [6, 6]]}}]}"#, with: "{}").utf8)
-        let whole = try #require(try GeoJSONLines.read(plain, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: 1))
+        let whole = try #require(plain.withUnsafeBufferPointer { try GeoJSONLines.read($0, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: 1) })
         for pieces in [2, 7, 16] {
-            let cut = try #require(try GeoJSONLines.read(plain, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: pieces))
+            let cut = try #require(plain.withUnsafeBufferPointer { try GeoJSONLines.read($0, path: "t", options: ReadOptions(), crs: .etrs89UTM32N, accepts: nil, pieces: pieces) })
             #expect(cut.pieces == pieces && cut.xy == whole.xy && cut.featureLines == whole.featureLines && cut.ids == whole.ids && cut.others.keys.sorted() == whole.others.keys.sorted())
         }
         // And the file read whole equals the stream's reading, the Points being named problems.
