@@ -26,6 +26,24 @@ public enum GeoJSONPointsOnSurface {
         public var ids: [String]
         public var x: [Double]
         public var y: [Double]
+
+        /// Room for `more` points and, estimated, the rest of the file (see ``capacity(count:adding:readUpTo:of:)``).
+        mutating func makeRoom(for more: Int, readUpTo done: Int, of size: Int) {
+            guard ids.count + more > Swift.min(ids.capacity, x.capacity, y.capacity) else { return }
+            let room = GeoJSONPointsOnSurface.capacity(count: ids.count, adding: more, readUpTo: done, of: size)
+            ids.reserveCapacity(room)
+            x.reserveCapacity(room)
+            y.reserveCapacity(room)
+        }
+    }
+
+    /// The mapped readers' arrays grow window by window: by doubling, which at a million
+    /// parcels would leave them with room for 1.6 million. So each window that does not fit
+    /// makes room for itself and for the rest of the file at the density of what was read (5 %
+    /// more, and not more than one feature per 64 bytes left).
+    static func capacity(count: Int, adding more: Int, readUpTo done: Int, of size: Int) -> Int {
+        let rest = Double(count + more) / Double(Swift.max(done, 1)) * Double(size - done) * 1.05
+        return count + more + Swift.min(Int(rest), (size - done) / 64)
     }
 
     /// How many bytes of features are parsed at a time: 8 MiB, about 25,000 parcels, enough
@@ -72,6 +90,7 @@ public enum GeoJSONPointsOnSurface {
                 return parsed.allSatisfy { $0 != nil }
             }
             guard complete, let following else { return nil }
+            points.makeRoom(for: n, readUpTo: ranges[n - 1].upperBound, of: file.count)
             for piece in parsed {
                 points.ids.append(contentsOf: piece!.ids)
                 points.x.append(contentsOf: piece!.x)

@@ -198,3 +198,24 @@ extension CSVPlainCoordinatesTests {
         file.release(upTo: 10)
     }
 }
+
+extension GeoJSONPointsOnSurfaceTests {
+    /// Room for the rest of the file at the density read so far, worked out by hand: 100
+    /// features in the first 33,000 bytes of 333,000 leave room for 100 · 300,000 / 33,000
+    /// · 1.05 = 954.5 more; one feature per 64 bytes at most (10 bytes a feature: 140 more).
+    @Test func roomForTheRestOfTheFile() {
+        #expect(GeoJSONPointsOnSurface.capacity(count: 0, adding: 100, readUpTo: 33_000, of: 333_000) == 1054)
+        #expect(GeoJSONPointsOnSurface.capacity(count: 0, adding: 100, readUpTo: 1000, of: 10_000) == 240)
+        #expect(GeoJSONPointsOnSurface.capacity(count: 900, adding: 100, readUpTo: 10_000, of: 10_000) == 1000)
+    }
+
+    /// Read window by window, the arrays end up about as large as the features they hold
+    /// (appending by doubling would leave up to half of them empty).
+    @Test func arraysAreNotLeftHalfEmpty() throws {
+        let path = ExternalTools.packageRoot.appendingPathComponent("datasets/dortmund/parcels.geojson").path
+        let options = ReadOptions(keepZ: false, countsRepeatedIDs: false)
+        let lean = try #require(try GeoJSONPointsOnSurface.read(path: path, options: options, crs: .etrs89UTM32N, windowBytes: 100_000))
+        #expect(lean.ids.count == 10000)
+        #expect(lean.ids.capacity < 11000 && lean.x.capacity < 11000 && lean.y.capacity < 11000, "\(lean.ids.capacity) \(lean.x.capacity)")
+    }
+}
