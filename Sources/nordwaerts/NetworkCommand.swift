@@ -185,30 +185,37 @@ struct NetworkWalkCommand: ParsableCommand {
                 let points = try read.get()
                 stages.lap("origins read (beyond the graph)")
                 try file.write("id,walk_m,walk_stop,snap_m\n")
-                // Origins are snapped, walked and formatted on all cores, a block at a time; only the file order is kept here.
+                // Origins are snapped, walked and formatted on all cores, a block at a time; the
+                // block before is written meanwhile by the first thread that starts (in file order).
                 let nameFields = names.map { Array(csvField($0).utf8) }
                 let index = points.x.count
                 var reached = 0, off = 0
                 var start = 0
-                while start < index {
+                var previous: [WalkRows] = []
+                repeat {
                     let first = start, n = Swift.min(index - start, 65536)
-                    let pieces = Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
-                    let chunks = try concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> WalkRows in
+                    let pieces = n == 0 ? 0 : Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
+                    let made = Locked([WalkRows?](repeating: nil, count: pieces))
+                    let written = previous
+                    try concurrentPieces(n, pieces: pieces, alongside: written.isEmpty ? nil : {
+                        for rows in written { try file.append { $0 += rows.bytes } }
+                    }) { piece, range in
                         var rows = WalkRows()
-                        for i in (first + n * piece / pieces)..<(first + n * (piece + 1) / pieces) {
+                        rows.bytes.reserveCapacity(range.count * 48)
+                        for i in (first + range.lowerBound)..<(first + range.upperBound) {
                             let id = points.ids.isEmpty ? "" : points.ids[i]
                             if id.isEmpty { TextFields.appendInteger(Int64(i + 1), to: &rows.bytes) } else { rows.bytes += csvField(id).utf8 }
                             rows.append(reach.walk(fromX: points.x[i], y: points.y[i]), names: nameFields)
                         }
-                        return rows
+                        made.withLock { $0[piece] = rows }
                     }
-                    for rows in chunks {
-                        try file.append { $0 += rows.bytes }
+                    previous = made.withLock { $0.map { $0! } }
+                    for rows in previous {
                         reached += rows.reached
                         off += rows.offNetwork
                     }
                     start += n
-                }
+                } while start < index || !previous.isEmpty
                 try file.commit()
                 stages.lap("origins: snap, walk, write")
                 stages.report()
