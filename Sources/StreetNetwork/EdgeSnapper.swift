@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 
 /// Where a point meets the street network: the nearest point on the nearest walkable edge,
@@ -27,13 +28,20 @@ public struct EdgeSnapper: Sendable {
     /// The edges points may snap onto, ascending; the index's positions refer to it.
     let edges: [Int32]
     /// The grid most queries are answered from; the R-tree takes the rest (points outside the
-    /// grid or far from every edge). Both are built at once, on two cores.
+    /// grid or far from every edge). The R-tree is started on another core when the snapper is
+    /// made, so it is ready (or nearly) when the first far point asks for it.
     let grid: EdgeGrid
     /// Per position in `edges`: the edge's start (x, y) and its run to the end (dx, dy), as
     /// ``project(_:_:onto:)`` computes them, side by side so a grid query reads one place per edge.
     private let segments: [Double]
     private let boxes: [Envelope]
-    let index: SpatialIndex
+    private let tree: Locked<SpatialIndex?>
+    var index: SpatialIndex {
+        tree.withLock { tree in
+            if tree == nil { tree = SpatialIndex(boxes) }
+            return tree!
+        }
+    }
 
     public init(graph: StreetGraph, target: Target = .largestComponent) {
         self.graph = graph
@@ -55,15 +63,16 @@ public struct EdgeSnapper: Sendable {
             segments[4 * i + 3] = graph.y[b] - graph.y[a]
         }
         self.segments = segments
-        // The R-tree is built beside the grid rather than on the first far point, where every
-        // thread snapping would wait for it.
+        // The R-tree is built on another core while the grid is built here and the caller snaps
+        // its facilities and runs its Dijkstra, rather than on the first far point, where every
+        // thread snapping would wait for it. A query that needs it first waits for it (or, if
+        // it comes before the build has begun, builds it; the build then finds it done).
         let tree = Locked<SpatialIndex?>(nil)
-        var grid: EdgeGrid?
-        try? concurrentPieces(1, pieces: 1, alongside: { tree.withLock { $0 = SpatialIndex(boxes) } }) { _, _ in
-            grid = EdgeGrid(boxes: boxes)
+        self.tree = tree
+        DispatchQueue.global().async {
+            tree.withLock { if $0 == nil { $0 = SpatialIndex(boxes) } }
         }
-        self.grid = grid ?? EdgeGrid(boxes: boxes)
-        index = tree.withLock { $0 } ?? SpatialIndex(boxes)
+        grid = EdgeGrid(boxes: boxes)
     }
 
     /// The nearest point on edge `e` to (px, py).
