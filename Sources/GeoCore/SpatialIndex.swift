@@ -20,20 +20,29 @@ public struct SpatialIndex: Sendable {
         precondition(nodeSize >= 2, "nodeSize must be at least 2")
         self.nodeSize = nodeSize
         count = envelopes.count
-        var order = Array(envelopes.indices)
         // Sort-Tile-Recursive: slice by x-centre into vertical strips, sort each strip by y.
+        // The centres are computed once and sorted with their item (a stable sort on the key
+        // alone: the order of a sort that computes them in its comparisons, at a fraction of
+        // the cost; the street snapper's 440,000 edges took 95 ms the other way).
         let leafCount = (envelopes.count + nodeSize - 1) / nodeSize
         let stripCount = Swift.max(1, Int(Double(leafCount).squareRoot().rounded(.up)))
         let perStrip = stripCount * nodeSize
-        func cx(_ i: Int) -> Double { let e = envelopes[i]; return e.isEmpty ? .infinity : e.minX + e.maxX }
-        func cy(_ i: Int) -> Double { let e = envelopes[i]; return e.isEmpty ? .infinity : e.minY + e.maxY }
-        order.sort { cx($0) < cx($1) }
+        var keyed = envelopes.indices.map { i -> (key: Double, item: Int) in
+            let e = envelopes[i]
+            return (e.isEmpty ? .infinity : e.minX + e.maxX, i)
+        }
+        keyed.sort { $0.key < $1.key }
         var start = 0
-        while start < order.count {
-            let end = Swift.min(start + perStrip, order.count)
-            order[start..<end].sort { cy($0) < cy($1) }
+        while start < keyed.count {
+            let end = Swift.min(start + perStrip, keyed.count)
+            for k in start..<end {
+                let e = envelopes[keyed[k].item]
+                keyed[k].key = e.isEmpty ? .infinity : e.minY + e.maxY
+            }
+            keyed[start..<end].sort { $0.key < $1.key }
             start = end
         }
+        let order = keyed.map(\.item)
         var boxes = order.map { envelopes[$0] }
         var links = order
         var levelStarts = [0]

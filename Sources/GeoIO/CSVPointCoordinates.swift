@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GeoCore
 
 extension CSVPointReader {
@@ -12,45 +17,63 @@ extension CSVPointReader {
     /// named `id` (whose value would name the row). Any other file returns nil, and the caller
     /// reads it with ``CSVPointReader`` feature by feature, which reports what is wrong with
     /// it; so both ways give the same coordinates for every file this one accepts. Rows are
-    /// numbered as that reader numbers them (the n-th non-blank data row is row n). A file over
-    /// 256 MiB (or standard input) returns nil too: it is read whole here, and streamed there.
+    /// numbered as that reader numbers them (the n-th non-blank data row is row n).
+    ///
+    /// The file is mapped, not read (``MappedFile``), and parsed a window of
+    /// ``plainWindowBytes`` at a time, whose pages are given back once it is parsed: memory
+    /// stays bounded whatever the file's size. Standard input and other streams return nil (the
+    /// feature reader streams them); `cannotOpen` (exit code 66) when the file is missing.
     public static func plainCoordinates(path: String, options: ReadOptions = ReadOptions()) throws -> (x: [Double], y: [Double])? {
-        guard let crs = options.crs, WholeFile.isSmallEnoughForLeanRead(path) else { return nil }
-        var bytes = try WholeFile.read(path)
-        bytes.append(0)
-        return bytes.withUnsafeBufferPointer { all -> (x: [Double], y: [Double])? in
-            var text = all[..<(all.count - 1)]
-            if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
-            guard !text.contains(0x22) else { return nil }
-            let headerEnd = text.firstIndex(of: 0x0A) ?? text.endIndex
-            let firstLine = text[text.startIndex..<headerEnd]
-            let counts = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")].map { d in (d, firstLine.filter { $0 == d }.count) }
-            let delimiter = counts.max { $0.1 < $1.1 }!.0
-            var headerBytes = Array(firstLine)
-            if headerBytes.last == 0x0D { headerBytes.removeLast() }
-            let header = headerBytes.split(separator: delimiter, omittingEmptySubsequences: false)
-                .map { trimmed(String(decoding: $0, as: UTF8.self)) }
-            guard !header.contains("id") else { return nil }
-            func find(_ wanted: String?, _ names: [String]) -> Int? {
-                if let wanted { return header.firstIndex(of: wanted) ?? header.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) }
-                for name in names { if let i = header.firstIndex(where: { $0.lowercased() == name }) { return i } }
-                return nil
-            }
-            guard let xIndex = find(options.xColumn, xNames), let yIndex = find(options.yColumn, yNames) else { return nil }
-            let fieldCount = header.count
-            let body = headerEnd < text.endIndex ? headerEnd + 1 : text.endIndex
+        try plainCoordinates(path: path, options: options, windowBytes: plainWindowBytes)
+    }
+
+    /// How many bytes of rows are parsed at a time (8 MiB: about 120,000 addresses, enough
+    /// work for every core; the resident size grows by about this much, not by the file).
+    static let plainWindowBytes = 8 << 20
+
+    /// ``plainCoordinates(path:options:)`` in windows of `windowBytes` (tests force many
+    /// windows on a small file).
+    static func plainCoordinates(path: String, options: ReadOptions, windowBytes: Int) throws -> (x: [Double], y: [Double])? {
+        guard let crs = options.crs, let file = try MappedFile(path: path), file.count > 0 else { return nil }
+        let all = file.bytes
+        nonisolated(unsafe) let base = all.baseAddress!
+        var text = all[...]
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+        let headerEnd = text.firstIndex(of: 0x0A) ?? text.endIndex
+        guard memchr(base + text.startIndex, 0x22, headerEnd - text.startIndex) == nil else { return nil }
+        let firstLine = text[text.startIndex..<headerEnd]
+        let counts = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")].map { d in (d, firstLine.filter { $0 == d }.count) }
+        let delimiter = counts.max { $0.1 < $1.1 }!.0
+        var headerBytes = Array(firstLine)
+        if headerBytes.last == 0x0D { headerBytes.removeLast() }
+        let header = headerBytes.split(separator: delimiter, omittingEmptySubsequences: false)
+            .map { trimmed(String(decoding: $0, as: UTF8.self)) }
+        guard !header.contains("id") else { return nil }
+        func find(_ wanted: String?, _ names: [String]) -> Int? {
+            if let wanted { return header.firstIndex(of: wanted) ?? header.firstIndex(where: { $0.lowercased() == wanted.lowercased() }) }
+            for name in names { if let i = header.firstIndex(where: { $0.lowercased() == name }) { return i } }
+            return nil
+        }
+        guard let xIndex = find(options.xColumn, xNames), let yIndex = find(options.yColumn, yNames) else { return nil }
+        let fieldCount = header.count
+        let decimalComma = delimiter != UInt8(ascii: ",")
+        let geographic = crs.isGeographic
+        var xs: [Double] = [], ys: [Double] = []
+        var start = headerEnd < text.endIndex ? headerEnd + 1 : text.endIndex
+        while start < text.endIndex {
+            // A window of whole lines.
+            var stop = Swift.min(text.endIndex, start + windowBytes)
+            while stop < text.endIndex, base[stop - 1] != 0x0A { stop += 1 }
+            guard memchr(base + start, 0x22, stop - start) == nil else { return nil }
             // Pieces that start at a line start, parsed on all cores.
-            let pieces = Swift.max(1, Swift.min(Cores.available * 4, (text.endIndex - body) / 65536))
-            var bounds = [body]
+            let pieces = Swift.max(1, Swift.min(Cores.available * 4, (stop - start) / 65536))
+            var bounds = [start]
             for k in 1..<Swift.max(pieces, 1) {
-                var p = Swift.max(bounds.last!, body + (text.endIndex - body) * k / pieces)
-                while p < text.endIndex, p > body, all[p - 1] != 0x0A { p += 1 }
+                var p = Swift.max(bounds.last!, start + (stop - start) * k / pieces)
+                while p < stop, p > start, base[p - 1] != 0x0A { p += 1 }
                 bounds.append(p)
             }
-            bounds.append(text.endIndex)
-            let decimalComma = delimiter != UInt8(ascii: ",")
-            let geographic = crs.isGeographic
-            nonisolated(unsafe) let base = all.baseAddress!
+            bounds.append(stop)
             let parsed = try? concurrentChunks(bounds.count - 1, chunks: bounds.count - 1, minimumChunk: 1) { k, _ -> (x: [Double], y: [Double])? in
                 var xs: [Double] = [], ys: [Double] = []
                 var p = bounds[k]
@@ -86,8 +109,16 @@ extension CSVPointReader {
                 return (xs, ys)
             }
             guard let parsed, parsed.allSatisfy({ $0 != nil }) else { return nil }
-            return (parsed.flatMap { $0!.x }, parsed.flatMap { $0!.y })
+            for piece in parsed {
+                xs.append(contentsOf: piece!.x)
+                ys.append(contentsOf: piece!.y)
+            }
+            file.release(upTo: stop)
+            start = stop
         }
+        // A file that changed while it was read is read again by the feature reader, as it is now.
+        guard file.isUnchanged else { return nil }
+        return (xs, ys)
     }
 
     /// `-?digits[.digits]` between `start` and `end` (with a decimal comma if allowed) as the

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// Reading a whole (small) file into memory, for formats that are read whole (Esri JSON
-/// FeatureSets, a shapefile's .shx, .prj and .cpg).
+/// FeatureSets, a shapefile's .shx, .prj and .cpg). The lean readers that parse large files in
+/// place map them instead (``MappedFile``), so that memory does not grow with the file.
 enum WholeFile {
     /// The file's bytes ("-": standard input); `cannotOpen` (exit code 66) when it is missing
     /// or unreadable.
@@ -32,19 +33,6 @@ enum WholeFile {
             }
         }
         return bytes
-    }
-
-    /// Files larger than this are not read whole by the lean readers that would hold them in
-    /// memory while they parse (``GeoJSONPointsOnSurface``, ``CSVPointReader/plainCoordinates(path:options:)``):
-    /// they return nil and the caller streams the file, so memory does not grow with the input
-    /// past this bound (256 MiB: a million parcels of gen_data.py are 333 MB).
-    static let leanReadLimit = 256 << 20
-
-    /// Whether the lean readers may read `path` whole: a regular file of at most
-    /// ``leanReadLimit`` bytes (standard input and other streams are never read whole by them).
-    static func isSmallEnoughForLeanRead(_ path: String) -> Bool {
-        var info = stat()
-        return path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && Int(info.st_size) <= leanReadLimit
     }
 
     /// Whether a regular file exists at `path`.

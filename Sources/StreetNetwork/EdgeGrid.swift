@@ -75,17 +75,31 @@ struct EdgeGrid: Sendable {
         }
         cellStart = start
         self.items = items
-        self.boxes = boxes.flatMap { [$0.minX, $0.minY, $0.maxX, $0.maxY] }
+        var flat = [Double](repeating: 0, count: 4 * n)
+        for (i, b) in boxes.enumerated() {
+            flat[4 * i] = b.minX
+            flat[4 * i + 1] = b.minY
+            flat[4 * i + 2] = b.maxX
+            flat[4 * i + 3] = b.maxY
+        }
+        self.boxes = flat
     }
 
     /// The item nearest to (px, py) by `distance` (the true distance from the point to the
-    /// item, never less than the distance to the item's box) and that distance; nil when the
-    /// point lies outside the grid or the search gives up (the caller asks the R-tree).
-    func nearest(_ px: Double, _ py: Double, distance: (Int) -> Double) -> (item: Int, distance: Double)? {
+    /// item, never less than the distance to the item's box); nil when the point lies outside
+    /// the grid or the search gives up (the caller asks the R-tree).
+    ///
+    /// Candidates are compared by `squaredDistance` (the same point, its square, computed
+    /// without a square root: `hypot` was a sixth of snapping), and by `distance` only where
+    /// two squares are within a relative 1e-12 of each other, so the item is the one the
+    /// distances alone would pick, ties to the lowest position included.
+    @inline(__always)
+    func nearest(_ px: Double, _ py: Double, squaredDistance: (Int) -> Double, distance: (Int) -> Double) -> Int? {
         let fx = (px - minX) / cell, fy = (py - minY) / cell
         guard columns > 0, fx >= 0, fy >= 0, fx < Double(columns), fy < Double(rows) else { return nil }
         let cx = Int(fx), cy = Int(fy)
-        var best = Double.infinity, bestItem = -1
+        // The least square so far, its item, and its exact distance once one was needed.
+        var best2 = Double.infinity, bestItem = -1, bestExact = Double.nan
         return cellStart.withUnsafeBufferPointer { start in
             items.withUnsafeBufferPointer { items in
                 boxes.withUnsafeBufferPointer { boxes in
@@ -96,6 +110,7 @@ struct EdgeGrid: Sendable {
                         let bound = Swift.min(px - (minX + Double(cx - r + 1) * cell), (minX + Double(cx + r) * cell) - px,
                                               py - (minY + Double(cy - r + 1) * cell), (minY + Double(cy + r) * cell) - py)
                         // A margin for rounding in the bound and in the cells' assignment.
+                        let best = best2.squareRoot()
                         if bound > best + 1e-9 * Swift.max(1, best) { break }
                         if cx - r < 0, cx + r >= columns, cy - r < 0, cy + r >= rows { break }
                         if r > EdgeGrid.maximumRings { return nil }
@@ -114,20 +129,42 @@ struct EdgeGrid: Sendable {
                         else if k < 2 * rowCells + sideCells { column = cx - r; row = r0 + k - 2 * rowCells }
                         else { column = cx + r; row = r0 + k - 2 * rowCells - sideCells }
                         guard row >= 0, row < rows, column >= 0, column < columns else { continue }
+                        // A cell farther than the best so far holds no nearer item: an item's
+                        // nearest point to the query lies in a cell that lists it (1 µm margin
+                        // for the rounding of the cell's bounds).
+                        if r > 0 {
+                            let cellX = minX + Double(column) * cell, cellY = minY + Double(row) * cell
+                            let gx = Swift.max(0, cellX - px, px - (cellX + cell)) - 1e-6
+                            let gy = Swift.max(0, cellY - py, py - (cellY + cell)) - 1e-6
+                            let hx = Swift.max(0, gx), hy = Swift.max(0, gy)
+                            if hx * hx + hy * hy > best2 * (1 + 1e-9) + 1e-12 { continue }
+                        }
                         let c = row * columns + column
                         for j in Int(start[c])..<Int(start[c + 1]) {
                             let item = Int(items[j])
                             // The distance to the box bounds the item's from below (with a margin for rounding).
                             let gx = Swift.max(0, boxes[4 * item] - px, px - boxes[4 * item + 2])
                             let gy = Swift.max(0, boxes[4 * item + 1] - py, py - boxes[4 * item + 3])
-                            if gx * gx + gy * gy > best * best * (1 + 1e-9) + 1e-12 { continue }
-                            let d = distance(item)
-                            if d < best || (d == best && item < bestItem) { best = d; bestItem = item }
+                            if gx * gx + gy * gy > best2 * (1 + 1e-9) + 1e-12 { continue }
+                            let d2 = squaredDistance(item)
+                            // Below a relative 1e-12 the squares' rounding cannot reverse the
+                            // order of the distances; within it (and for squares too small or
+                            // too large to trust) the distances decide.
+                            let trusted = best2 >= 1e-280 && best2.isFinite
+                            if bestItem < 0 || (trusted && d2 < best2 * (1 - 1e-12)) {
+                                best2 = d2; bestItem = item; bestExact = .nan
+                            } else if !trusted || d2 <= best2 * (1 + 1e-12) {
+                                if bestExact.isNaN { bestExact = distance(bestItem) }
+                                let d = distance(item)
+                                if d < bestExact || (d == bestExact && item < bestItem) {
+                                    best2 = d2; bestItem = item; bestExact = d
+                                }
+                            }
                         }
                     }
                     r += 1
                 }
-                return bestItem >= 0 ? (bestItem, best) : nil
+                return bestItem >= 0 ? bestItem : nil
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 
 /// Where a point meets the street network: the nearest point on the nearest walkable edge,
@@ -26,11 +27,15 @@ public struct EdgeSnapper: Sendable {
     public let target: Target
     /// The edges points may snap onto, ascending; the index's positions refer to it.
     let edges: [Int32]
-    /// The grid most queries are answered from; the R-tree, built on first need, takes the
-    /// rest (points outside the grid or far from every edge).
+    /// The grid most queries are answered from; the R-tree takes the rest (points outside the
+    /// grid or far from every edge). The R-tree is started on another core when the snapper is
+    /// made, so it is ready (or nearly) when the first far point asks for it.
     let grid: EdgeGrid
+    /// Per position in `edges`: the edge's start (x, y) and its run to the end (dx, dy), as
+    /// ``project(_:_:onto:)`` computes them, side by side so a grid query reads one place per edge.
+    private let segments: [Double]
     private let boxes: [Envelope]
-    private let tree = Locked<SpatialIndex?>(nil)
+    private let tree: Locked<SpatialIndex?>
     var index: SpatialIndex {
         tree.withLock { tree in
             if tree == nil { tree = SpatialIndex(boxes) }
@@ -49,6 +54,24 @@ public struct EdgeSnapper: Sendable {
                             maxX: max(graph.x[a], graph.x[b]), maxY: max(graph.y[a], graph.y[b]))
         }
         self.boxes = boxes
+        var segments = [Double](repeating: 0, count: 4 * edges.count)
+        for (i, e) in edges.enumerated() {
+            let a = Int(graph.edgeFrom[Int(e)]), b = Int(graph.edgeTo[Int(e)])
+            segments[4 * i] = graph.x[a]
+            segments[4 * i + 1] = graph.y[a]
+            segments[4 * i + 2] = graph.x[b] - graph.x[a]
+            segments[4 * i + 3] = graph.y[b] - graph.y[a]
+        }
+        self.segments = segments
+        // The R-tree is built on another core while the grid is built here and the caller snaps
+        // its facilities and runs its Dijkstra, rather than on the first far point, where every
+        // thread snapping would wait for it. A query that needs it first waits for it (or, if
+        // it comes before the build has begun, builds it; the build then finds it done).
+        let tree = Locked<SpatialIndex?>(nil)
+        self.tree = tree
+        DispatchQueue.global().async {
+            tree.withLock { if $0 == nil { $0 = SpatialIndex(boxes) } }
+        }
         grid = EdgeGrid(boxes: boxes)
     }
 
@@ -66,26 +89,22 @@ public struct EdgeSnapper: Sendable {
     public func snap(_ px: Double, _ py: Double) -> Snap? {
         guard px.isFinite, py.isFinite else { return nil }
         // The grid's candidates are measured as `project` measures them (the same arithmetic,
-        // so the same distances), reading the arrays without bounds checks or reference counts.
-        let hit = graph.x.withUnsafeBufferPointer { xs in
-            graph.y.withUnsafeBufferPointer { ys in
-                graph.edgeFrom.withUnsafeBufferPointer { from in
-                    graph.edgeTo.withUnsafeBufferPointer { to in
-                        edges.withUnsafeBufferPointer { edges in
-                            grid.nearest(px, py) { i in
-                                let e = Int(edges[i])
-                                let a = Int(from[e]), b = Int(to[e])
-                                let ax = xs[a], ay = ys[a], dx = xs[b] - ax, dy = ys[b] - ay
-                                let t = Swift.min(1, Swift.max(0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
-                                let sx = ax + t * dx, sy = ay + t * dy
-                                return (px - sx).hypot(py - sy)
-                            }
-                        }
-                    }
-                }
-            }
+        // so the same distances; squared, with `hypot` only for near ties), reading the
+        // segments without bounds checks or reference counts.
+        let hit = segments.withUnsafeBufferPointer { segments in
+            grid.nearest(px, py, squaredDistance: { i in
+                let ax = segments[4 * i], ay = segments[4 * i + 1], dx = segments[4 * i + 2], dy = segments[4 * i + 3]
+                let t = Swift.min(1, Swift.max(0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+                let ex = px - (ax + t * dx), ey = py - (ay + t * dy)
+                return ex * ex + ey * ey
+            }, distance: { i in
+                let ax = segments[4 * i], ay = segments[4 * i + 1], dx = segments[4 * i + 2], dy = segments[4 * i + 3]
+                let t = Swift.min(1, Swift.max(0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+                let sx = ax + t * dx, sy = ay + t * dy
+                return (px - sx).hypot(py - sy)
+            })
         }
-        if let hit { return project(px, py, onto: Int(edges[hit.item])) }
+        if let hit { return project(px, py, onto: Int(edges[hit])) }
         let box = Envelope(minX: px, minY: py, maxX: px, maxY: py)
         let tree = index
         guard let hit = tree.nearest(to: box, k: 1, distance: { project(px, py, onto: Int(edges[$0])).distance }).first else { return nil }

@@ -79,24 +79,38 @@ extension StreetGraph {
 
     static func make(from items: [LineItem], crs: CRS, options: Options) throws -> StreetLayerGraph {
         var builder = try Builder(crs: crs, nodeCrossings: options.nodeCrossings)
-        var problems: [(Int, String?, String)] = []
+        var tally = Tally()
+        for (i, item) in items.enumerated() { tally.add(item, feature: i, to: &builder) }
+        let graph = try builder.build()
+        return StreetLayerGraph(graph: graph, filteredOut: tally.filtered, problems: tally.problems, zeroLengthSegments: builder.zeroLengthSegments, used: tally.used)
+    }
+
+    /// What became of a layer's features so far: filtered out, problems (in feature order),
+    /// used.
+    struct Tally {
+        var problems: [(feature: Int, id: String?, reason: String)] = []
         var filtered = 0, used = 0
-        for (i, item) in items.enumerated() {
+
+        mutating func add(_ item: LineItem, feature i: Int, to builder: inout Builder) {
             switch item.kind {
             case .filteredOut: filtered += 1
             case let .problem(reason): problems.append((i, item.id, reason))
             case let .lines(flat, lineCounts):
-                var offset = 0, gave = false
-                var refusal: Builder.Refusal?
-                for c in lineCounts {
-                    let part = Array(flat[(2 * offset)..<(2 * (offset + c))])
-                    offset += c
-                    if let r = builder.add(line: part, feature: i) { refusal = r } else { gave = true }
-                }
-                if gave { used += 1 } else { problems.append((i, item.id, (refusal ?? .tooShort).rawValue)) }
+                flat.withUnsafeBufferPointer { add(lines: $0, counts: lineCounts, feature: i, id: item.id, to: &builder) }
             }
         }
-        let graph = try builder.build()
-        return StreetLayerGraph(graph: graph, filteredOut: filtered, problems: problems, zeroLengthSegments: builder.zeroLengthSegments, used: used)
+
+        /// A feature's lines (flat x, y pairs, and the vertex count of each line): used when
+        /// any line gives edges, else a problem with the last refusal.
+        mutating func add(lines flat: UnsafeBufferPointer<Double>, counts: some Sequence<Int>, feature i: Int, id: String?, to builder: inout Builder) {
+            var offset = 0, gave = false
+            var refusal: Builder.Refusal?
+            for c in counts {
+                let part = UnsafeBufferPointer(rebasing: flat[(2 * offset)..<(2 * (offset + c))])
+                offset += c
+                if let r = builder.add(line: part, feature: i) { refusal = r } else { gave = true }
+            }
+            if gave { used += 1 } else { problems.append((i, id, (refusal ?? .tooShort).rawValue)) }
+        }
     }
 }

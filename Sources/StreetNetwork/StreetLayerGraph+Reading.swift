@@ -10,6 +10,13 @@ extension StreetLayerGraph {
                             graph graphOptions: StreetGraph.Options = StreetGraph.Options(),
                             rejects: RejectsReport? = nil) throws -> (StreetLayerGraph, LayerReadSummary) {
         guard !crs.isGeographic else { throw NetworkError.notMetric(layer: path, crs: crs.identifier) }
+        if let lean = try readLean(path: path, format: format, options: options, crs: crs, graph: graphOptions, rejects: rejects) { return lean }
+        return try readStreaming(path: path, format: format, options: options, crs: crs, graph: graphOptions, rejects: rejects)
+    }
+
+    /// The layer read with ``FeatureStream`` (any format, any CRS, every problem reported).
+    static func readStreaming(path: String, format: InputFormat?, options: ReadOptions, crs: CRS,
+                              graph graphOptions: StreetGraph.Options, rejects: RejectsReport?) throws -> (StreetLayerGraph, LayerReadSummary) {
         let stream = try FeatureStream(path: path, format: format, options: options, policy: .keep, crs: crs, rejects: rejects)
         // Each feature is filtered and flattened on the thread that parsed it; a problem keeps its feature, to be named.
         var items: [StreetGraph.LineItem] = []

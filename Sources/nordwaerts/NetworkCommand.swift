@@ -170,9 +170,11 @@ struct NetworkWalkCommand: ParsableCommand {
             let graph = BackgroundWork { try street.read(streets, rejects: nil) }
             let originsPath = origins, originsFrom = self.originsFrom
             let read = Result { try OriginPoints.read(originsPath, from: originsFrom, workingCRS: try street.workingCRS) }
+            let facilitiesPath = facilities
+            let readStops = Result { try street.points(facilitiesPath, from: nil) }
             let (made, _) = try graph.value()
-            stages.lap("graph (origins read alongside)")
-            let stops = try street.points(facilities, from: nil)
+            stages.lap("graph (origins and facilities read alongside)")
+            let stops = try readStops.get()
             let names = stops.enumerated().map { i, s in s.feature.properties[nameField].map(\.description) ?? s.feature.displayID ?? String(i + 1) }
             let reach = NetworkReach(snapper: EdgeSnapper(graph: made.graph, target: EdgeSnapper.Target(rawValue: street.snapTo)!),
                                      facilities: stops.map { (x: $0.x, y: $0.y) }, cutoff: cutoff, maxSnap: street.maxSnap)
@@ -183,30 +185,37 @@ struct NetworkWalkCommand: ParsableCommand {
                 let points = try read.get()
                 stages.lap("origins read (beyond the graph)")
                 try file.write("id,walk_m,walk_stop,snap_m\n")
-                // Origins are snapped, walked and formatted on all cores, a block at a time; only the file order is kept here.
+                // Origins are snapped, walked and formatted on all cores, a block at a time; the
+                // block before is written meanwhile by the first thread that starts (in file order).
                 let nameFields = names.map { Array(csvField($0).utf8) }
                 let index = points.x.count
                 var reached = 0, off = 0
                 var start = 0
-                while start < index {
+                var previous: [WalkRows] = []
+                repeat {
                     let first = start, n = Swift.min(index - start, 65536)
-                    let pieces = Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
-                    let chunks = try concurrentChunks(pieces, chunks: pieces, minimumChunk: 1) { piece, _ -> WalkRows in
+                    let pieces = n == 0 ? 0 : Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
+                    let made = Locked([WalkRows?](repeating: nil, count: pieces))
+                    let written = previous
+                    try concurrentPieces(n, pieces: pieces, alongside: written.isEmpty ? nil : {
+                        for rows in written { try file.append { $0 += rows.bytes } }
+                    }) { piece, range in
                         var rows = WalkRows()
-                        for i in (first + n * piece / pieces)..<(first + n * (piece + 1) / pieces) {
+                        rows.bytes.reserveCapacity(range.count * 48)
+                        for i in (first + range.lowerBound)..<(first + range.upperBound) {
                             let id = points.ids.isEmpty ? "" : points.ids[i]
                             if id.isEmpty { TextFields.appendInteger(Int64(i + 1), to: &rows.bytes) } else { rows.bytes += csvField(id).utf8 }
                             rows.append(reach.walk(fromX: points.x[i], y: points.y[i]), names: nameFields)
                         }
-                        return rows
+                        made.withLock { $0[piece] = rows }
                     }
-                    for rows in chunks {
-                        try file.append { $0 += rows.bytes }
+                    previous = made.withLock { $0.map { $0! } }
+                    for rows in previous {
                         reached += rows.reached
                         off += rows.offNetwork
                     }
                     start += n
-                }
+                } while start < index || !previous.isEmpty
                 try file.commit()
                 stages.lap("origins: snap, walk, write")
                 stages.report()
@@ -220,25 +229,35 @@ struct NetworkWalkCommand: ParsableCommand {
     }
 }
 
-/// Wall time per stage of a command, printed to standard error when NORDWAERTS_STAGES is set
-/// (for bench/README.md's "where the time goes").
+/// Wall and CPU time (user + system, all threads) per stage of a command, printed to
+/// standard error when NORDWAERTS_STAGES is set (for bench/README.md's "where the time goes";
+/// CPU time is steadier than wall time on a shared machine).
 struct StageClock {
     private let enabled = getenv("NORDWAERTS_STAGES") != nil
     private var last = ContinuousClock.now
-    private var laps: [(String, Duration)] = []
+    private var lastCPU = StageClock.cpuSeconds()
+    private var laps: [(String, Duration, Double)] = []
 
     mutating func lap(_ name: String) {
         guard enabled else { return }
-        let now = ContinuousClock.now
-        laps.append((name, now - last))
+        let now = ContinuousClock.now, cpu = StageClock.cpuSeconds()
+        laps.append((name, now - last, cpu - lastCPU))
         last = now
+        lastCPU = cpu
     }
 
     func report() {
-        for (name, d) in laps {
+        for (name, d, cpu) in laps {
             let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-            printError("stage \(name): \(decimalText(ms, decimals: 1)) ms")
+            printError("stage \(name): \(decimalText(ms, decimals: 1)) ms (CPU \(decimalText(cpu * 1000, decimals: 1)) ms)")
         }
+    }
+
+    /// The process's user + system time so far (s).
+    private static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }
 
