@@ -16,7 +16,7 @@ Dijkstra with cutoff on edges split at the facilities, Shapely STRtree snapping;
 definition, so walk_m is compared feature by feature to 1e-6 m) and pandana
 (bench/peer_network_pandana.py: contraction hierarchies, preprocessing counted; nearest-node
 semantics, so timed only). Each command is timed as a whole process (best of --runs), reaped
-with wait4 for its exact end, CPU time and peak RSS. The venv needs networkx, shapely, pandana (pip install networkx shapely==2.2.0
+with wait4 for its exact end and CPU time, peak RSS polled from /proc. The venv needs networkx, shapely, pandana (pip install networkx shapely==2.2.0
 pandana). Standard library only here.
 
 pgRouting (bench/peer_network_pgrouting.py: PostGIS snapping, `pgr_withPointsDD` from every
@@ -26,7 +26,7 @@ note; --no-pgrouting skips it. Its time includes loading the files into the serv
 the client's plus the server's (the cluster's processes, from /proc), its RSS the client's.
 Every tool's user+sys CPU (of the best run, from its own rusage) is printed too.
 """
-import argparse, csv, json, os, subprocess, sys, threading, time
+import argparse, csv, itertools, json, os, subprocess, sys, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -36,42 +36,67 @@ NW = os.path.join(ROOT, ".build", "release", "nordwaerts")
 def timed(cmd):
     """Wall seconds and peak RSS (MiB) of one process, its stdout's last line, its CPU seconds (user + sys).
 
-    The process is reaped with wait4, which gives its end to the microsecond and its own
-    rusage: CPU time and peak RSS (ru_maxrss) of that process alone. (Polling /proc every 20 ms,
-    as this script did before, added up to 20 ms to every wall time: a fifth of a 0.1 s run.)
+    The process is reaped with wait4, which gives its end to the microsecond and its own CPU
+    time (polling for its end every 20 ms, as this script did before, added up to 20 ms to
+    every wall time: a fifth of a 0.1 s run). Its peak RSS is VmHWM, polled from /proc every
+    5 ms by another thread (wait4's ru_maxrss would also count this script's own size at the
+    fork, which Linux carries across exec).
     """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    streams = {}
+    streams, peak, running = {}, [0], [True]
     def drain(name, stream):
         streams[name] = stream.read().decode(errors="replace")
-    readers = [threading.Thread(target=drain, args=("out", proc.stdout)), threading.Thread(target=drain, args=("err", proc.stderr))]
-    for r in readers: r.start()
+    def poll():
+        while running[0]:
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"): peak[0] = max(peak[0], int(line.split()[1]))
+            except OSError:
+                pass
+            time.sleep(0.005)
+    helpers = [threading.Thread(target=drain, args=("out", proc.stdout)), threading.Thread(target=drain, args=("err", proc.stderr)),
+               threading.Thread(target=poll)]
+    for h in helpers: h.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    running[0] = False
     proc.returncode = os.waitstatus_to_exitcode(status)
-    for r in readers: r.join()
+    for h in helpers: h.join()
     out, err = streams.get("out", ""), streams.get("err", "")
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1], usage.ru_utime + usage.ru_stime
+    return wall, peak[0] / 1024, (out.strip().splitlines() or [""])[-1], usage.ru_utime + usage.ru_stime
 
 
 def best(cmd, runs):
-    results = [timed(cmd) for _ in range(runs)]
+    """The fastest of `runs` runs. Each starts without the last run's output: ext4 writes a file
+    out at once when it replaces another by rename (ours: temp file + rename) or truncation
+    (the peers' open for writing), 6-7 ms for these CSVs, which a first run does not pay."""
+    out = cmd[cmd.index("--out") + 1] if "--out" in cmd else None
+    def run():
+        if out and os.path.exists(out): os.remove(out)
+        return timed(cmd)
+    results = [run() for _ in range(runs)]
     return min(results, key=lambda r: r[0])
 
 
 def compare(ours, theirs):
-    """Features compared, walk_m equal to 1e-6 m, and reached by one side only."""
-    a = list(csv.DictReader(open(ours))); b = list(csv.DictReader(open(theirs)))
-    assert len(a) == len(b), (len(a), len(b))
-    equal = differ = 0
-    for x, y in zip(a, b):
-        if x["walk_m"] == "" and y["walk_m"] == "": equal += 1
-        elif x["walk_m"] and y["walk_m"] and abs(float(x["walk_m"]) - float(y["walk_m"])) <= 1e-6: equal += 1
-        else: differ += 1
-    return len(a), equal, differ
+    """Features compared, walk_m equal to 1e-6 m, and reached by one side only.
+
+    The two files are read side by side, row by row: holding a million rows of each made this
+    process 840 MiB, which every later fork copied (and slowed the runs timed after it)."""
+    count = equal = differ = 0
+    with open(ours) as fa, open(theirs) as fb:
+        a, b = csv.DictReader(fa), csv.DictReader(fb)
+        for x, y in itertools.zip_longest(a, b):
+            assert x is not None and y is not None, f"{ours} and {theirs} differ in length"
+            count += 1
+            if x["walk_m"] == "" and y["walk_m"] == "": equal += 1
+            elif x["walk_m"] and y["walk_m"] and abs(float(x["walk_m"]) - float(y["walk_m"])) <= 1e-6: equal += 1
+            else: differ += 1
+    return count, equal, differ
 
 
 def load():
