@@ -9,7 +9,8 @@ import GeoCore
 /// or three finite numbers (z is dropped, and every position of a geometry has as many), no
 /// `bbox`, and no repeated member. Its id and properties are read as the feature reader reads
 /// them, so that the same ones are refused (the properties are built only when `accepts`, the
-/// caller's filter, is to be asked about them, or for the display id).
+/// caller's filter, is to be asked about them; else ``JSONCursor/checkObject(depth:)`` checks
+/// them as the origin readers do, building only their `id`, for the display id).
 /// Any other feature (a Point, a one-position line, an id that is an object, …) is parsed by
 /// the feature reader's parser into a ``Feature`` and handed back as it is, for the caller to
 /// treat as it treats the features of a ``FeatureStream``. Anything that stream would reject,
@@ -287,7 +288,7 @@ public enum GeoJSONLines {
         try cursor.expect(0x7B, "'{'")
         var id: FeatureID?
         var properties = Properties()
-        var propertiesStart: Int?
+        var propertiesID: PropertyValue?
         var sawType = false, sawID = false, sawProperties = false, sawGeometry = false
         var lines: Int32 = 0
         guard try cursor.peek() != 0x7D else { return nil }
@@ -315,9 +316,8 @@ public enum GeoJSONLines {
                 switch try cursor.peek() {
                 case 0x6E: try cursor.literal("null")
                 case 0x7B:
-                    // Built only for the filter or a display id; else checked as they would be read.
-                    propertiesStart = cursor.position
-                    if accepts != nil { properties = try cursor.object(depth: shallow) } else { try check(&cursor, depth: shallow) }
+                    // Built only for the filter; else checked as they would be read, only their `id` built.
+                    if accepts != nil { properties = try cursor.object(depth: shallow) } else { propertiesID = try cursor.checkObject(depth: shallow) }
                 default: return nil
                 }
             } else if cursor.rawEquals(key, "geometry") {
@@ -332,52 +332,10 @@ public enum GeoJSONLines {
             }
         } while try cursor.commaOr(0x7D)
         guard sawType, sawGeometry, lines > 0 else { return nil }
-        if accepts == nil, id == nil, let propertiesStart {
-            var again = cursor
-            again.position = propertiesStart
-            properties = try again.object(depth: shallow)
-        }
         let displayID: String?
-        if let id { displayID = id.description } else if let value = properties["id"], !value.isNull { displayID = value.description } else { displayID = nil }
+        if let id { displayID = id.description } else if let value = accepts != nil ? properties["id"] : propertiesID, !value.isNull { displayID = value.description } else { displayID = nil }
         if let accepts, !accepts(properties) { return (filteredOut, id, displayID) }
         return (lines, id, displayID)
-    }
-
-    /// Checks a JSON value as ``JSONCursor/value(depth:)`` reads it (it refuses the same: bad
-    /// escapes, invalid UTF-8, malformed numbers, nesting past the maximum depth) without
-    /// building it: strings are decoded only when they hold an escape or a non-ASCII byte,
-    /// which are the only ones whose decoding can fail.
-    private static func check(_ cursor: inout JSONCursor, depth: Int) throws {
-        guard depth < JSONCursor.maximumDepth else { throw cursor.syntax("nested deeper than \(JSONCursor.maximumDepth) levels") }
-        switch try cursor.peek() {
-        case 0x22:
-            try checkString(&cursor)
-        case 0x7B:
-            // As `object(depth:)`: names are strings, values one level deeper.
-            cursor.position += 1
-            if try cursor.peek() == 0x7D { cursor.position += 1; return }
-            repeat {
-                try checkString(&cursor)
-                try cursor.expect(0x3A, "':'")
-                try check(&cursor, depth: depth + 1)
-            } while try cursor.commaOr(0x7D)
-        case 0x5B:
-            cursor.position += 1
-            if try cursor.peek() == 0x5D { cursor.position += 1; return }
-            repeat { try check(&cursor, depth: depth + 1) } while try cursor.commaOr(0x5D)
-        case 0x74: try cursor.literal("true")
-        case 0x66: try cursor.literal("false")
-        case 0x6E: try cursor.literal("null")
-        default: _ = try cursor.number()
-        }
-    }
-
-    @inline(__always)
-    private static func checkString(_ cursor: inout JSONCursor) throws {
-        let raw = try cursor.rawString()
-        var plain = !raw.escaped
-        if plain { for k in raw.start..<(raw.start + raw.count) where cursor.base[k] >= 0x80 { plain = false; break } }
-        if !plain { _ = try cursor.decode(raw) }
     }
 
     /// A LineString or MultiLineString geometry object of plain positions into `out`: its
