@@ -195,7 +195,7 @@ struct NetworkWalkCommand: ParsableCommand {
                 repeat {
                     let first = start, n = Swift.min(index - start, 65536)
                     let pieces = n == 0 ? 0 : Swift.max(1, Swift.min(Cores.available * 4, n / 1024))
-                    let made = Locked([WalkRows?](repeating: nil, count: pieces))
+                    let walked = Locked([WalkRows?](repeating: nil, count: pieces))
                     let written = previous
                     try concurrentPieces(n, pieces: pieces, alongside: written.isEmpty ? nil : {
                         for rows in written { try file.append { $0 += rows.bytes } }
@@ -207,9 +207,9 @@ struct NetworkWalkCommand: ParsableCommand {
                             if id.isEmpty { TextFields.appendInteger(Int64(i + 1), to: &rows.bytes) } else { rows.bytes += csvField(id).utf8 }
                             rows.append(reach.walk(fromX: points.x[i], y: points.y[i]), names: nameFields)
                         }
-                        made.withLock { $0[piece] = rows }
+                        walked.withLock { $0[piece] = rows }
                     }
-                    previous = made.withLock { $0.map { $0! } }
+                    previous = walked.withLock { $0.map { $0! } }
                     for rows in previous {
                         reached += rows.reached
                         off += rows.offNetwork
