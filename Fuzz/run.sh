@@ -28,6 +28,7 @@ log_file="$build/build.log"
 # "scenario": the Scenario module's parsing files with libyaml) | dictionary ("-": none)
 harnesses=(
   "geojson   Fuzz/GeoJSONFuzz.swift   geo        Fuzz/geojson.dict"
+  "geojsonlines Fuzz/GeoJSONLinesFuzz.swift geo  Fuzz/geojson.dict"
   "csv       Fuzz/CSVFuzz.swift       geo        -"
   "esrijson  Fuzz/EsriJSONFuzz.swift  geo        Fuzz/esrijson.dict"
   "shapefile Fuzz/ShapefileFuzz.swift geo        -"

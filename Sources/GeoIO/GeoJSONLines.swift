@@ -57,10 +57,11 @@ public enum GeoJSONLines {
         return file.isUnchanged ? lines : nil
     }
 
-    /// The lines of a GeoJSON FeatureCollection's bytes (`path` names it in messages);
-    /// `pieces` (tests) sets how many parts the features array is cut into.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, path: String, options: ReadOptions, crs: CRS,
-                     accepts: (@Sendable (Properties) -> Bool)?, pieces wanted: Int? = nil) throws -> Lines? {
+    /// The lines of a GeoJSON FeatureCollection held in memory (`path` names it in messages);
+    /// `pieces` sets how many parts the features array is cut into (default: by its size, for
+    /// all cores), so that tests and the fuzzer can cut small files anywhere.
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, path: String, options: ReadOptions = ReadOptions(), crs: CRS,
+                            accepts: (@Sendable (Properties) -> Bool)? = nil, pieces wanted: Int? = nil) throws -> Lines? {
         guard !bytes.isEmpty else { return nil }
         let prototype = FeatureParser(crs: crs, crsIsDefault: false, keepZ: options.keepZ)
         let countsIDs = options.countsRepeatedIDs

@@ -52,4 +52,33 @@ import TestSupport
         }
         #expect(read >= 5)
     }
+
+    /// The lean street-layer reader's fuzz inputs (the first byte chooses how many pieces the
+    /// features array is cut into): read without a crash, and every file it takes the feature
+    /// reader reads too, without refusing a feature, with as many features and the same ids.
+    @Test func geoJSONLinesInputsAgreeWithTheReader() throws {
+        let inputs = try files("Fuzz/corpus/geojsonlines") + files("Fuzz/regressions/geojsonlines")
+        #expect(inputs.count >= 5)
+        var taken = 0
+        for url in inputs {
+            let data = Array(try Data(contentsOf: url))
+            guard data.count > 1 else { continue }
+            let body = Array(data.dropFirst())
+            let lean = body.withUnsafeBufferPointer { try? GeoJSONLines.read($0, path: url.lastPathComponent, crs: .wgs84, pieces: Int(data[0] % 8) + 1) } ?? nil
+            guard let lean else { continue }
+            taken += 1
+            let reader = try GeoJSONReader(bytes: body, name: url.lastPathComponent)
+            var count = 0
+            while let item = try reader.next() {
+                guard case let .feature(feature) = item else { Issue.record("\(url.lastPathComponent): feature \(count) rejected"); break }
+                if count < lean.featureLines.count, lean.featureLines[count] != GeoJSONLines.other {
+                    #expect(lean.ids[count] == feature.displayID, "\(url.lastPathComponent): feature \(count)")
+                }
+                count += 1
+            }
+            #expect(count == lean.featureLines.count, "\(url.lastPathComponent)")
+        }
+        // The seeds hold files the lean way takes (and one it leaves to the stream).
+        #expect(taken >= 4, "\(taken) taken")
+    }
 }
