@@ -2,7 +2,8 @@ import GeoCore
 
 /// The lines of every feature of a GeoJSON FeatureCollection of LineStrings and
 /// MultiLineStrings as flat coordinates, for building a street graph: parsed on all cores,
-/// without a GEOS geometry for the common feature.
+/// without a GEOS geometry for the common feature. Only in a metric CRS (a street graph's): a
+/// geographic one returns nil.
 ///
 /// A feature is read the lean way when it is a `Feature` whose geometry is a LineString of at
 /// least two positions, or a MultiLineString of at least one such line, with positions of two
@@ -62,7 +63,9 @@ public enum GeoJSONLines {
     /// all cores), so that tests and the fuzzer can cut small files anywhere.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, path: String, options: ReadOptions = ReadOptions(), crs: CRS,
                             accepts: (@Sendable (Properties) -> Bool)? = nil, pieces wanted: Int? = nil) throws -> Lines? {
-        guard !bytes.isEmpty else { return nil }
+        // Street graphs are metric: a geographic target is left to the stream, whose reader also
+        // refuses longitudes and latitudes out of range (found by the fuzzer).
+        guard !bytes.isEmpty, !crs.isGeographic else { return nil }
         let prototype = FeatureParser(crs: crs, crsIsDefault: false, keepZ: options.keepZ)
         let countsIDs = options.countsRepeatedIDs
         let read: (pieces: [Piece], sourceCRS: CRS)? = try { (all: UnsafeBufferPointer<UInt8>) in
